@@ -1,0 +1,91 @@
+import express, { type Express } from 'express';
+import cors from 'cors';
+import type { DatabaseHandle } from '@monospace/db';
+import { createPasswordHasher, createTokenService, bootstrap, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { restHandler } from './http/rest.js';
+import { rpcHandler } from './http/rpc.js';
+
+export interface AppOptions {
+  database: DatabaseHandle;
+  config: Readonly<Config>;
+  logger: Logger;
+  clock?: Clock;
+  /** Tests pass one hasher to many apps, to pay for its dummy hash once. */
+  passwords?: PasswordHasher;
+}
+
+export interface App {
+  express: Express;
+  deps: RouterDeps;
+  /** Set when this start created the owner with a generated password. */
+  generatedOwnerPassword?: string;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+function requestLog(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      // The path only: query strings may carry tokens (password-reset links).
+      logger.info({ method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}
+
+/** Builds the whole server over a migrated database: what `server.ts` runs and what tests start on a random port. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { database, config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const passwords = options.passwords ?? (await createPasswordHasher());
+  const boot = await bootstrap({ db: database.db, clock, passwords, authSecret: config.authSecret, adminEmail: config.adminEmail, adminPassword: config.adminPassword });
+  const tokens = await createTokenService({
+    secret: boot.authSecret,
+    issuer: config.publicUrl,
+    audience: 'monospace-system-api',
+    accessTtl: config.accessTokenTtl,
+    refreshTtl: config.refreshTokenTtl,
+    clock,
+  });
+  const document = buildOpenApiDocument(config.publicUrl);
+  const deps: RouterDeps = {
+    db: database.db,
+    config,
+    clock,
+    tokens,
+    passwords,
+    logger,
+    openApiDocument: () => document,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') app.use(requestLog(logger));
+  if (config.corsOrigins.length > 0) {
+    app.use(cors({ origin: [...config.corsOrigins], credentials: true, maxAge: 600, exposedHeaders: ['Retry-After'] }));
+  }
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await database.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
+  });
+
+  const json = express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] });
+  app.use('/trpc', json, rpcHandler(deps, logger));
+  app.use('/api', json, restHandler(deps, document, logger));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  return { express: app, deps, generatedOwnerPassword: boot.createdOwner?.generatedPassword };
+}

@@ -1,0 +1,49 @@
+import type { Request, RequestHandler } from 'express';
+import { createOpenApiExpressMiddleware } from 'trpc-to-openapi';
+import { appRouter, toErrorBody, type AppRouter, type Logger, type RouterDeps } from '@monospace/router';
+import { sendError } from './errors.js';
+import { requestInfo } from './request-info.js';
+import { restResponseMeta } from './response-meta.js';
+import { coerceQuery, findRoute, routeTable } from './route-table.js';
+
+/**
+ * The router as trpc-to-openapi should see it: the same procedures, with an
+ * error formatter that gives the contract's REST body `{ code, message, issues? }`.
+ */
+function restView(router: AppRouter): AppRouter {
+  const config = { ...router._def._config, errorFormatter: ({ error }: { error: Parameters<typeof toErrorBody>[0] }) => toErrorBody(error) };
+  return { ...router, _def: { ...router._def, _config: config } } as unknown as AppRouter;
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** REST at /api: 404 and 405 from the document's paths, query coercion, then the procedures. */
+export function restHandler(deps: RouterDeps, document: { paths?: Record<string, Record<string, unknown>> }, logger: Logger): RequestHandler {
+  const routes = routeTable(document);
+  const handle = createOpenApiExpressMiddleware({
+    router: restView(appRouter),
+    createContext: ({ req, res }) => ({ deps, req: requestInfo(req as Request, res as never, 'rest') }),
+    responseMeta: restResponseMeta,
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+    },
+  });
+  return (req, res) => {
+    const route = findRoute(routes, req.path);
+    if (!route) return sendError(res, 'NOT_FOUND', 'No such route');
+    const operation = route.operations[req.method.toLowerCase()];
+    if (!operation) {
+      res.setHeader('Allow', Object.keys(route.operations).map((m) => m.toUpperCase()).join(', '));
+      return sendError(res, 'METHOD_NOT_SUPPORTED', `${req.method} is not allowed here`);
+    }
+    if (req.method === 'GET') {
+      Object.defineProperty(req, 'query', { value: coerceQuery(req.query as Record<string, unknown>, operation), configurable: true, writable: true });
+    } else if (!hasBody(req) && !req.headers['content-type']) {
+      // A POST without a body (logout, refresh by cookie) needs no content type.
+      req.headers['content-type'] = 'application/json';
+    }
+    return handle(req, res);
+  };
+}

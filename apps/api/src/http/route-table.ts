@@ -1,0 +1,43 @@
+/** What the REST layer needs of the OpenAPI document: which paths exist, their methods, and their query types. */
+interface Operation {
+  parameters?: { name: string; in: string; schema?: { type?: string | string[] } }[];
+}
+
+export interface Route {
+  pattern: RegExp;
+  operations: Record<string, Operation>;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+export function routeTable(document: { paths?: Record<string, Record<string, unknown>> }): Route[] {
+  const params = (path: string) => path.split('{').length;
+  // A literal path (`/users/me`) is tried before a template that also matches it (`/users/{user_id}`).
+  const paths = Object.entries(document.paths ?? {}).sort(([a], [b]) => params(a) - params(b));
+  return paths.map(([path, item]) => ({
+    pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    operations: Object.fromEntries(Object.entries(item).filter(([m]) => METHODS.includes(m))) as Record<string, Operation>,
+  }));
+}
+
+export function findRoute(routes: Route[], path: string): Route | undefined {
+  return routes.find((r) => r.pattern.test(path));
+}
+
+const typeOf = (schema: { type?: string | string[] } | undefined) => (Array.isArray(schema?.type) ? schema.type[0] : schema?.type);
+
+/**
+ * Query strings are strings; the procedures' numbers and booleans are strict
+ * (RPC must stay strict), so REST converts them here, by the types the document declares.
+ */
+export function coerceQuery(query: Record<string, unknown>, operation: Operation): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...query };
+  for (const p of operation.parameters ?? []) {
+    const value = out[p.name];
+    if (p.in !== 'query' || typeof value !== 'string') continue;
+    const type = typeOf(p.schema);
+    if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) out[p.name] = Number(value);
+    else if (type === 'boolean' && (value === 'true' || value === 'false')) out[p.name] = value === 'true';
+  }
+  return out;
+}

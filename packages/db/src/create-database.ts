@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import type { Database } from './types.js';
+import { migrations } from './migrations/index.js';
+import { lockDataDir } from './data-dir-lock.js';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent the embedded PGlite is used. */
+  url?: string;
+  /** Where PGlite keeps its files; `null` keeps it in memory (tests). */
+  dataDir?: string | null;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Applies every pending migration. */
+  migrate(): Promise<void>;
+  /** True when the database answers and no migration is pending. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function createMigrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+function throwOnFailure({ error, results }: MigrationResultSet): void {
+  if (!error) return;
+  const failed = results?.find((r) => r.status === 'Error');
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  let db: Kysely<Database>;
+  let kind: DatabaseKind;
+  let release = () => {};
+  if (options.url) {
+    kind = 'postgres';
+    // timestamptz and friends come back as Date (pg's default); int8 stays a string.
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    pool.on('error', () => {}); // an idle client's failure is surfaced on its next query
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    kind = 'pglite';
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGliteDialect } = await import('kysely-pglite-dialect');
+    let pglite;
+    if (options.dataDir) {
+      release = lockDataDir(options.dataDir);
+      try {
+        pglite = await PGlite.create(join(options.dataDir, 'pglite'));
+      } catch (error) {
+        release();
+        throw error;
+      }
+    } else {
+      pglite = await PGlite.create();
+    }
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  }
+  const migrator = createMigrator(db);
+  return {
+    db,
+    kind,
+    async migrate() {
+      throwOnFailure(await migrator.migrateToLatest());
+    },
+    async isReady() {
+      try {
+        await sql`select 1`.execute(db);
+        const all = await migrator.getMigrations();
+        return all.every((m) => m.executedAt !== undefined);
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+      release();
+    },
+  };
+}

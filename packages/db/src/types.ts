@@ -1,0 +1,80 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamp column: written as a Date, read as a Date. */
+type Timestamp = ColumnType<Date, Date, Date>;
+type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
+/** jsonb: written as a JSON string, read as the parsed value. */
+type Json<T> = ColumnType<T, string, string>;
+
+export interface AppSecretTable {
+  name: string;
+  value: string;
+  created_at: Timestamp;
+}
+
+export interface RoleTable {
+  id: Generated<string>;
+  name: string;
+  description: string;
+  entitlements: Json<string[]>;
+  built_in: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type UserStatus = 'active' | 'suspended';
+
+export interface UserTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  role_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_login_at: NullableTimestamp;
+}
+
+export interface SessionTable {
+  id: Generated<string>;
+  user_id: string;
+  /** SHA-256 (hex) of the current refresh token's jti; the only refresh state kept. */
+  refresh_jti_hash: string;
+  rotated_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ProjectTable {
+  id: Generated<string>;
+  name: string;
+  description: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface Database {
+  app_secrets: AppSecretTable;
+  roles: RoleTable;
+  users: UserTable;
+  sessions: SessionTable;
+  projects: ProjectTable;
+  rate_limits: RateLimitTable;
+}
+
+export type RoleRow = Selectable<RoleTable>;
+export type UserRow = Selectable<UserTable>;
+export type NewUser = Insertable<UserTable>;
+export type UserUpdate = Updateable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ProjectRow = Selectable<ProjectTable>;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Meta } from '../trpc.js';
+import { email } from '../common/fields.js';
+
+const mode = z.enum(['json', 'session']).meta({ description: '`json`: tokens in the body; `session`: HttpOnly cookies (no refresh token in the body)' });
+
+export const loginInput = z.strictObject({
+  email: email(),
+  password: z.string().min(1).max(256),
+  mode: mode.optional(),
+});
+
+export const refreshInput = z
+  .strictObject({
+    refreshToken: z.string().min(1).max(4096).optional().meta({ description: 'Absent: the ms_refresh cookie is used' }),
+    mode: mode.optional().meta({ description: 'Default: where the token came from' }),
+  })
+  .optional();
+
+export const logoutInput = z
+  .strictObject({ refreshToken: z.string().min(1).max(4096).optional() })
+  .optional();
+
+export const tokensOutput = z
+  .object({
+    accessToken: z.string(),
+    refreshToken: z.string().optional().meta({ description: 'Absent in session mode' }),
+    expiresIn: z.int().meta({ description: 'Seconds until the access token expires' }),
+    tokenType: z.literal('Bearer'),
+  })
+  .meta({ id: 'Tokens' });
+
+const tags = ['auth'];
+
+export const loginMeta: Meta = {
+  openapi: { method: 'POST', path: '/auth/login', tags, protect: false, summary: 'Log in with email and password', description: 'The same 401 for an unknown email and a wrong password; 429 after repeated failures.' },
+};
+export const refreshMeta: Meta = {
+  openapi: { method: 'POST', path: '/auth/refresh', tags, protect: false, summary: 'Rotate the refresh token for new tokens', description: 'The presented refresh token stops working. Reusing a rotated token after the grace period revokes the session.' },
+};
+export const logoutMeta: Meta = {
+  openapi: { method: 'POST', path: '/auth/logout', tags, protect: false, summary: 'End the session and clear the cookies', description: 'Idempotent.' },
+  successStatus: 204,
+};
