@@ -29,15 +29,21 @@ const typeOf = (schema: { type?: string | string[] } | undefined) => (Array.isAr
 /**
  * Query strings are strings; the procedures' numbers and booleans are strict
  * (RPC must stay strict), so REST converts them here, by the types the document declares.
+ * Each value goes out in a one-element array: trpc-to-openapi unwraps those, and
+ * would otherwise drop falsy values (`limit=0`, `search=`) instead of validating them.
  */
 export function coerceQuery(query: Record<string, unknown>, operation: Operation): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...query };
-  for (const p of operation.parameters ?? []) {
-    const value = out[p.name];
-    if (p.in !== 'query' || typeof value !== 'string') continue;
-    const type = typeOf(p.schema);
-    if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) out[p.name] = Number(value);
-    else if (type === 'boolean' && (value === 'true' || value === 'false')) out[p.name] = value === 'true';
+  const types = new Map((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, typeOf(p.schema)]));
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (typeof value !== 'string') {
+      out[name] = value;
+      continue;
+    }
+    const type = types.get(name);
+    if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) out[name] = [Number(value)];
+    else if (type === 'boolean' && (value === 'true' || value === 'false')) out[name] = [value === 'true'];
+    else out[name] = [value];
   }
   return out;
 }

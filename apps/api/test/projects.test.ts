@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASES, call, closeDatabases, cookieHeader, createUser, signedIn, startApp, unique, type TestApp } from './harness.js';
+
+afterAll(closeDatabases);
+
+describe.each(DATABASES)('projects on %s', (kind) => {
+  let app: TestApp;
+  let owner: { accessToken: string };
+  let member: { accessToken: string };
+  beforeAll(async () => {
+    app = await startApp(kind);
+    owner = await signedIn(app, 'owner');
+    member = await signedIn(app, 'member');
+  });
+  afterAll(() => app.close());
+
+  const create = (name: string, token = owner.accessToken, description?: string) =>
+    call(app, 'POST', '/api/system/projects', { token, body: { name, ...(description !== undefined ? { description } : {}) } });
+  const rowCount = async (name: string) => (await app.db.selectFrom('projects').select('id').where('name', '=', name).execute()).length;
+
+  it('creates (201), reads, updates and deletes (204) a project', async () => {
+    const name = unique('site');
+    const created = await create(name, owner.accessToken, 'Our site');
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name, description: 'Our site', createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(created.body.id[14]).toBe('7'); // a time-ordered UUID v7
+
+    const read = await call(app, 'GET', `/api/system/projects/${name}`, { token: member.accessToken });
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(created.body);
+
+    app.clock.advance(5);
+    const renamed = `${name}-v2`;
+    const updated = await call(app, 'PATCH', `/api/system/projects/${name}`, { token: owner.accessToken, body: { name: renamed, description: '' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ id: created.body.id, name: renamed, description: '' });
+    expect(Date.parse(updated.body.updatedAt)).toBeGreaterThan(Date.parse(created.body.updatedAt));
+    expect((await call(app, 'GET', `/api/system/projects/${name}`, { token: owner.accessToken })).status).toBe(404);
+
+    const deleted = await call(app, 'DELETE', `/api/system/projects/${renamed}`, { token: owner.accessToken });
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBeUndefined();
+    expect(await rowCount(renamed)).toBe(0);
+    expect((await call(app, 'DELETE', `/api/system/projects/${renamed}`, { token: owner.accessToken })).status).toBe(404);
+  });
+
+  it('refuses names that are not DNS labels, and changes nothing', async () => {
+    for (const name of ['', 'UPPER', '-lead', 'trail-', 'under_score', 'dots.here', 'a'.repeat(64), 'spa ce', 'émoji']) {
+      const reply = await create(name);
+      expect(reply.status, name).toBe(400);
+      expect(reply.body.code).toBe('BAD_REQUEST');
+      expect(reply.body.issues[0].path).toEqual(['name']);
+    }
+    expect((await create('a')).status).toBe(201);
+    expect((await create(`x${'a'.repeat(61)}z`.slice(0, 63))).status).toBe(201);
+    const name = unique('keep');
+    await create(name);
+    const bad = await call(app, 'PATCH', `/api/system/projects/${name}`, { token: owner.accessToken, body: { name: 'Bad Name' } });
+    expect(bad.status).toBe(400);
+    expect(await rowCount(name)).toBe(1);
+  });
+
+  it('answers 409 for a taken name on create and on rename', async () => {
+    const a = unique('taken');
+    const b = unique('other');
+    expect((await create(a)).status).toBe(201);
+    expect((await create(b)).status).toBe(201);
+    const again = await create(a);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('CONFLICT');
+    const rename = await call(app, 'PATCH', `/api/system/projects/${b}`, { token: owner.accessToken, body: { name: a } });
+    expect(rename.status).toBe(409);
+    expect(await rowCount(b)).toBe(1);
+  });
+
+  it('refuses unknown keys, wrong types and malformed JSON with 400, and writes nothing', async () => {
+    const name = unique('smuggle');
+    const cases: unknown[] = [{ name, id: '00000000-0000-7000-8000-000000000000' }, { name, createdAt: '2020-01-01T00:00:00Z' }, { name: 42 }, { name, description: 7 }, [name], null, 'text'];
+    for (const body of cases) {
+      const reply = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, body });
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+      expect(reply.body.code).toBe('BAD_REQUEST');
+    }
+    const malformed = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, raw: `{"name":"${name}"`, headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(await rowCount(name)).toBe(0);
+  });
+
+  it('refuses a JSON body over 1 MiB with 413', async () => {
+    const reply = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, body: { name: unique('big'), description: 'x'.repeat(1024 * 1024 + 10) } });
+    expect(reply.status).toBe(413);
+    expect(reply.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('needs project:create, project:update:{id} and project:delete:{id}, and names the missing one', async () => {
+    const denied = await create(unique('nope'), member.accessToken);
+    expect(denied.status).toBe(403);
+    expect(denied.body).toEqual({ code: 'FORBIDDEN', message: 'Missing entitlement project:create' });
+    const name = unique('guarded');
+    const { body: project } = await create(name);
+    const update = await call(app, 'PATCH', `/api/system/projects/${name}`, { token: member.accessToken, body: { description: 'mine now' } });
+    expect(update.status).toBe(403);
+    expect(update.body.message).toBe(`Missing entitlement project:update:${project.id}`);
+    const del = await call(app, 'DELETE', `/api/system/projects/${name}`, { token: member.accessToken });
+    expect(del.status).toBe(403);
+    expect(del.body.message).toBe(`Missing entitlement project:delete:${project.id}`);
+    expect(await rowCount(name)).toBe(1);
+    // The admin role grants everything but assigning the owner role.
+    const admin = await signedIn(app, 'admin');
+    expect((await call(app, 'DELETE', `/api/system/projects/${name}`, { token: admin.accessToken })).status).toBe(204);
+  });
+
+  it('needs authentication for every endpoint', async () => {
+    const name = unique('anon');
+    await create(name);
+    for (const [method, path, body] of [
+      ['GET', '/api/system/projects'],
+      ['GET', `/api/system/projects/${name}`],
+      ['POST', '/api/system/projects', { name: unique('anon') }],
+      ['PATCH', `/api/system/projects/${name}`, { description: 'x' }],
+      ['DELETE', `/api/system/projects/${name}`],
+    ] as const) {
+      const reply = await call(app, method, path, { body });
+      expect(reply.status, `${method} ${path}`).toBe(401);
+      expect(reply.body.code).toBe('UNAUTHORIZED');
+    }
+    expect(await rowCount(name)).toBe(1);
+  });
+
+  it('pages with a stable keyset cursor, also while rows are inserted', async () => {
+    const tag = unique('page');
+    const names = [];
+    for (let i = 0; i < 5; i++) {
+      names.push(`${tag}-${i}`);
+      await create(`${tag}-${i}`);
+      app.clock.advance(1);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `?search=${tag}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const reply = await call(app, 'GET', `/api/system/projects${query}`, { token: member.accessToken });
+      expect(reply.status).toBe(200);
+      expect(reply.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...reply.body.items.map((p: { name: string }) => p.name));
+      cursor = reply.body.nextCursor;
+      if (pages++ === 0) await create(`${tag}-late`); // inserted mid-walk: lands at the end, nothing skipped or repeated
+    } while (cursor);
+    expect(seen).toEqual([...names, `${tag}-late`]);
+  });
+
+  it('searches name and description case-insensitively, with % and _ taken literally', async () => {
+    const tag = unique('srch');
+    await create(`${tag}-alpha`, owner.accessToken, 'The Marketing site');
+    await create(`${tag}-beta`, owner.accessToken, '100% done');
+    const list = async (search: string) =>
+      (await call(app, 'GET', `/api/system/projects?search=${encodeURIComponent(search)}`, { token: owner.accessToken })).body.items.map((p: { name: string }) => p.name);
+    expect(await list(`${tag}-ALPHA`)).toEqual([`${tag}-alpha`]);
+    expect(await list('marketing SITE')).toContain(`${tag}-alpha`);
+    expect(await list('100%')).toEqual([`${tag}-beta`]);
+    expect(await list(`${tag}_alpha`)).toEqual([]);
+  });
+
+  it('refuses bad list parameters with 400', async () => {
+    for (const query of ['limit=0', 'limit=201', 'limit=1.5', 'limit=abc', 'limit=', 'cursor=bad', 'cursor=' + Buffer.from('x|y').toString('base64url'), 'unknown=1', 'limit=1&limit=2']) {
+      const reply = await call(app, 'GET', `/api/system/projects?${query}`, { token: owner.accessToken });
+      expect(reply.status, query).toBe(400);
+      expect(reply.body.code).toBe('BAD_REQUEST');
+    }
+    const ok = await call(app, 'GET', '/api/system/projects?limit=200', { token: owner.accessToken });
+    expect(ok.status).toBe(200);
+    expect(ok.body.items.length).toBeLessThanOrEqual(200);
+  });
+
+  it('keeps RPC inputs strict after REST calls coerced query strings', async () => {
+    const rest = await call(app, 'GET', '/api/system/projects?limit=3', { token: owner.accessToken });
+    expect(rest.status).toBe(200);
+    const rpc = (input: unknown) => call(app, 'GET', `/trpc/projects.list?input=${encodeURIComponent(JSON.stringify(input))}`, { token: owner.accessToken });
+    expect((await rpc({ limit: 3 })).status).toBe(200);
+    const strict = await rpc({ limit: '3' });
+    expect(strict.status).toBe(400);
+    expect(strict.body.error.data.code).toBe('BAD_REQUEST');
+    expect(strict.body.error.data.issues[0].path).toEqual(['limit']);
+    const body = await call(app, 'POST', '/trpc/projects.create', { token: owner.accessToken, body: { name: 12345 } });
+    expect(body.status).toBe(400);
+  });
+
+  it('refuses cookie-authenticated changes from a foreign origin (CSRF) and allows them from its own', async () => {
+    const user = await createUser(app, 'owner');
+    const session = await call(app, 'POST', '/api/auth/login', { body: { email: user.email, password: user.password, mode: 'session' } });
+    const cookie = cookieHeader(session.cookies);
+    const name = unique('csrf');
+    const foreign = await call(app, 'POST', '/api/system/projects', { cookie, body: { name }, headers: { origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    const none = await call(app, 'POST', '/api/system/projects', { cookie, body: { name } });
+    expect(none.status).toBe(403);
+    expect(await rowCount(name)).toBe(0);
+    const own = await call(app, 'POST', '/api/system/projects', { cookie, body: { name }, headers: { origin: app.url } });
+    expect(own.status).toBe(201);
+    // Reads by cookie need no Origin (that is how <img src> and links work).
+    expect((await call(app, 'GET', `/api/system/projects/${name}`, { cookie })).status).toBe(200);
+  });
+
+  it('answers 405 for a wrong method on a known path and 404 for unknown routes, in the error shape', async () => {
+    const put = await call(app, 'PUT', '/api/system/projects', { token: owner.accessToken, body: {} });
+    expect(put.status).toBe(405);
+    expect(put.body.code).toBe('METHOD_NOT_SUPPORTED');
+    expect(put.headers.get('allow')).toBe('GET, POST');
+    const del = await call(app, 'DELETE', '/api/system/users/me', { token: owner.accessToken });
+    expect(del.status).toBe(405);
+    for (const path of ['/api/system/nothing', '/api', '/nothing', '/trpc/nothing.here']) {
+      const reply = await call(app, 'GET', path, { token: owner.accessToken });
+      expect(reply.status, path).toBe(404);
+    }
+    expect((await call(app, 'GET', '/api/system/nothing')).body).toEqual({ code: 'NOT_FOUND', message: 'No such route' });
+  });
+});
