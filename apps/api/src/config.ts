@@ -119,7 +119,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;

@@ -9,7 +9,8 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 
-export const DATABASES: DatabaseKind[] = ['postgres', 'pglite'];
+/** Both databases; PGlite alone when no PostgreSQL was found (global-setup.ts warns). */
+export const DATABASES: DatabaseKind[] = inject('postgresUrl') ? ['postgres', 'pglite'] : ['pglite'];
 
 export const ADMIN = { email: 'owner@example.com', password: 'owner-password-1' };
 
