@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { jsonBody, refuseNulInUrl } from './http/json-body.js';
 import { restHandler } from './http/rest.js';
 import { rpcHandler } from './http/rpc.js';
 
@@ -81,9 +82,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });
   });
 
-  const json = express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] });
-  app.use('/trpc', json, rpcHandler(deps, logger));
-  app.use('/api', json, restHandler(deps, document, logger));
+  app.use(refuseNulInUrl);
+  app.use('/trpc', jsonBody, rpcHandler(deps, logger));
+  app.use('/api', jsonBody, restHandler(deps, document, logger));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 

@@ -5,6 +5,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino(
     {
       level,
+      // A failed query's error carries its parameters: never log them.
+      serializers: { err: (error: Error) => ({ ...pino.stdSerializers.err(error), params: undefined, parameters: undefined }) },
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token', '*.refreshToken', '*.accessToken'],
         censor: '[redacted]',

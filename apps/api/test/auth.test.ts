@@ -110,6 +110,22 @@ describe.each(DATABASES)('auth on %s', (kind) => {
       expect((await call(app, 'POST', '/api/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
     });
 
+    it('counts parallel failures atomically: no attempt slips past the limit', async () => {
+      const user = await createUser(app);
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, () => call(app, 'POST', '/api/auth/login', { body: { email: user.email, password: 'wrong-password' } })),
+      );
+      expect(replies.filter((r) => r.status === 401)).toHaveLength(3);
+      expect(replies.filter((r) => r.status === 429)).toHaveLength(7);
+    });
+
+    it('caps RPC batches, so one request cannot carry many guesses', async () => {
+      const paths = Array.from({ length: 21 }, () => 'auth.login').join(',');
+      const input = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [i, { email: 'batch@example.com', password: `guess-${i}` }]));
+      const reply = await call(app, 'POST', `/trpc/${paths}?batch=1`, { body: input });
+      expect(reply.status).toBe(400);
+    });
+
     it('refuses bad input with 400 and names the field', async () => {
       const cases = [
         { email: 'not-an-email', password: 'x' },
@@ -248,6 +264,15 @@ describe.each(DATABASES)('auth on %s', (kind) => {
       expect((await call(app, 'POST', '/api/auth/logout', { body: { refreshToken: 'nonsense' } })).status).toBe(204);
       expect((await call(app, 'POST', '/api/auth/logout', { body: { refreshToken } })).status).toBe(204);
       expect((await call(app, 'POST', '/api/auth/logout', { body: { refreshToken } })).status).toBe(204);
+    });
+
+    it('ignores a malformed Authorization header, and checks the Origin of an access-cookie logout', async () => {
+      expect((await call(app, 'POST', '/api/auth/logout', { headers: { authorization: 'Basic eHg=' } })).status).toBe(204);
+      const user = await createUser(app);
+      const session = await call(app, 'POST', '/api/auth/login', { body: { email: user.email, password: user.password, mode: 'session' } });
+      const accessOnly = session.cookies.filter((c) => c.startsWith('ms_access=')).map((c) => c.split(';')[0]).join('');
+      expect((await call(app, 'POST', '/api/auth/logout', { cookie: accessOnly, headers: { origin: 'https://evil.example' } })).status).toBe(403);
+      expect((await call(app, 'GET', '/api/system/users/me', { cookie: accessOnly })).status).toBe(200);
     });
 
     it('ends a cookie session (from an allowed origin) and refuses a cross-site one', async () => {

@@ -86,6 +86,33 @@ describe.each(DATABASES)('projects on %s', (kind) => {
     expect(await rowCount(name)).toBe(0);
   });
 
+  it('refuses hostile bodies and URLs with 400, never a 500, and writes nothing', async () => {
+    const name = unique('hostile');
+    const nul = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, body: { name, description: 'nul\u0000byte' } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('BAD_REQUEST');
+    expect((await call(app, 'GET', '/api/system/projects?search=%00', { token: owner.accessToken })).status).toBe(400);
+    expect((await call(app, 'GET', `/trpc/projects.get?input=${encodeURIComponent('{"project":"a\u0000"}')}`, { token: owner.accessToken })).status).toBe(400);
+    const deep = '{"name":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
+    for (const path of ['/api/system/projects', '/trpc/projects.create', '/api/auth/login']) {
+      const reply = await call(app, 'POST', path, { token: owner.accessToken, raw: deep, headers: { 'content-type': 'application/json' } });
+      expect(reply.status, path).toBe(400);
+    }
+    const gzip = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, raw: JSON.stringify({ name }), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(gzip.status).toBe(400);
+    expect(await rowCount(name)).toBe(0);
+    for (const date of ['+275760-09-13T00:00:00.000Z', '-000001-01-01T00:00:00.000Z', '+010000-01-01T00:00:00.000Z']) {
+      const cursor = Buffer.from(`${date}|01a23c51-9d9a-7561-ab00-d0a7e624ea3a`).toString('base64url');
+      const reply = await call(app, 'GET', `/api/system/projects?cursor=${cursor}`, { token: owner.accessToken });
+      expect(reply.status, date).toBe(400);
+      expect(reply.body.issues).toEqual([expect.objectContaining({ path: ['cursor'], message: 'Invalid cursor' })]);
+    }
+    await create(name);
+    const withBody = await call(app, 'DELETE', `/api/system/projects/${name}`, { token: owner.accessToken, body: { force: true } });
+    expect(withBody.status).toBe(400);
+    expect(await rowCount(name)).toBe(1);
+  });
+
   it('refuses a JSON body over 1 MiB with 413', async () => {
     const reply = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, body: { name: unique('big'), description: 'x'.repeat(1024 * 1024 + 10) } });
     expect(reply.status).toBe(413);

@@ -43,8 +43,9 @@ export class AppError extends TRPCError {
 
 /** A 400 naming the bad fields, in the same form as a schema failure. */
 export function invalidInput(issues: ErrorIssue[]): TRPCError {
-  const zodError = new z.ZodError(issues.map((i) => ({ code: 'custom' as const, path: i.path, message: i.message, input: undefined })));
-  return new TRPCError({ code: 'BAD_REQUEST', message: 'Input validation failed', cause: zodError });
+  // Shaped like a schema failure (trpc-to-openapi looks for an Error named ZodError with `issues`).
+  const cause = Object.assign(new Error('Input validation failed'), { name: 'ZodError', issues });
+  return new TRPCError({ code: 'BAD_REQUEST', message: 'Input validation failed', cause });
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
@@ -52,8 +53,12 @@ export const conflict = (message: string) => new AppError('CONFLICT', message);
 export const unauthorized = (message = 'Authentication required') => new AppError('UNAUTHORIZED', message);
 export const forbidden = (message: string) => new AppError('FORBIDDEN', message);
 
-function zodIssues(error: z.ZodError): ErrorIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+function validationIssues(cause: unknown): ErrorIssue[] | null {
+  if (cause instanceof z.ZodError || (cause instanceof Error && cause.name === 'ZodError')) {
+    const issues = (cause as { issues?: { path: PropertyKey[]; message: string }[] }).issues ?? [];
+    return issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+  }
+  return null;
 }
 
 /**
@@ -62,9 +67,8 @@ function zodIssues(error: z.ZodError): ErrorIssue[] {
  */
 export function toErrorBody(error: TRPCError): ErrorBody {
   const code = (error.code in ERROR_STATUS ? error.code : error.code === 'PARSE_ERROR' ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR') as ErrorCode;
-  if (error.cause instanceof z.ZodError) {
-    return { code: 'BAD_REQUEST', message: 'Input validation failed', issues: zodIssues(error.cause) };
-  }
+  const issues = validationIssues(error.cause);
+  if (issues) return { code: 'BAD_REQUEST', message: 'Input validation failed', issues };
   if (code === 'INTERNAL_SERVER_ERROR') return { code, message: 'Internal server error' };
   if (error.code === 'PARSE_ERROR') return { code, message: 'Malformed JSON in the request body' };
   return { code, message: error.message };

@@ -24,8 +24,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return sendError(res, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported body encoding');
+      case 'entity.unsafe':
+        return sendError(res, 'BAD_REQUEST', (error as Error).message);
       case 'request.aborted':
         return;
+    }
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return sendError(res, 'BAD_REQUEST', 'The request body could not be read');
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');

@@ -38,6 +38,9 @@ export function restHandler(deps: RouterDeps, document: { paths?: Record<string,
       res.setHeader('Allow', Object.keys(route.operations).map((m) => m.toUpperCase()).join(', '));
       return sendError(res, 'METHOD_NOT_SUPPORTED', `${req.method} is not allowed here`);
     }
+    if ((req.method === 'GET' || req.method === 'DELETE') && hasBody(req)) {
+      return sendError(res, 'BAD_REQUEST', `${req.method} takes no request body`);
+    }
     if (req.method === 'GET') {
       Object.defineProperty(req, 'query', { value: coerceQuery(req.query as Record<string, unknown>, operation), configurable: true, writable: true });
     } else if (!hasBody(req) && !req.headers['content-type']) {

@@ -11,6 +11,7 @@ export function rpcHandler(deps: RouterDeps, logger: Logger): RequestHandler {
     createContext: ({ req, res }) => ({ deps, req: requestInfo(req as Request, res, 'rpc') }),
     responseMeta: rpcResponseMeta,
     maxBodySize: 1024 * 1024,
+    maxBatchSize: 20,
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'procedure failed');
     },

@@ -3,7 +3,7 @@ import { ACCESS_COOKIE, REFRESH_COOKIE, type Context } from '../context.js';
 import { unauthorized } from '../errors.js';
 import { publicProcedure, router } from '../trpc.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
-import { assertTrustedOrigin, bearerToken } from './principal.js';
+import { assertTrustedOrigin } from './principal.js';
 import { loginInput, loginMeta, logoutInput, logoutMeta, refreshInput, refreshMeta, tokensOutput } from './schemas.js';
 import * as auth from './service.js';
 
@@ -26,7 +26,7 @@ function presentedRefreshToken(ctx: Context, fromBody: string | undefined): { to
 }
 
 function refuseApiKey(ctx: Context): void {
-  if (bearerToken(ctx.req.authorization)?.startsWith('msk_')) throw unauthorized('API keys cannot manage sessions');
+  if (/^Bearer msk_/i.test(ctx.req.authorization?.trim() ?? '')) throw unauthorized('API keys cannot manage sessions');
 }
 
 export const authRouter = router({
@@ -54,7 +54,12 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       refuseApiKey(ctx);
       const { token } = presentedRefreshToken(ctx, input?.refreshToken);
-      const access = bearerToken(ctx.req.authorization) ?? ctx.req.cookies[ACCESS_COOKIE];
+      // Idempotent: a malformed Authorization header is simply no credential here.
+      let access = /^Bearer ([^\s]+)$/i.exec(ctx.req.authorization?.trim() ?? '')?.[1];
+      if (!access && !token && ctx.req.cookies[ACCESS_COOKIE]) {
+        assertTrustedOrigin(ctx);
+        access = ctx.req.cookies[ACCESS_COOKIE];
+      }
       await auth.logout(ctx, { refresh: token, access });
       clearSessionCookies(ctx);
     }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
 import { unauthorized } from '../errors.js';
-import { assertNotLimited, countEvent, resetLimit, type Limit, type Window } from '../rate-limits/service.js';
+import { consume, forgive, type Limit, type Window } from '../rate-limits/service.js';
 import { sha256Hex } from './tokens.js';
 import { findSession, findUserCredentials, insertSession, revokeSession, rotateSessionJti, touchLastLogin } from './queries.js';
 
@@ -40,15 +40,14 @@ async function issueTokens(ctx: Context, userId: string, sessionId: string, jti:
  */
 export async function login(ctx: Context, email: string, password: string): Promise<IssuedTokens> {
   const { db, clock, passwords, tokens } = ctx.deps;
+  // Every attempt counts before the password is checked, atomically, so parallel
+  // attempts cannot slip past the limit; a successful one is given back below.
   const limits = loginLimits(ctx, email);
-  await assertNotLimited(loginWindow(ctx), limits);
+  await consume(loginWindow(ctx), limits);
 
   const user = await findUserCredentials(db, email);
   const valid = await passwords.verify(user?.password_hash, password);
-  if (!user || !valid) {
-    await countEvent(loginWindow(ctx), limits);
-    throw unauthorized(INVALID_LOGIN);
-  }
+  if (!user || !valid) throw unauthorized(INVALID_LOGIN);
   if (user.status !== 'active') throw unauthorized(INVALID_LOGIN);
 
   const now = clock.now();
@@ -65,7 +64,7 @@ export async function login(ctx: Context, email: string, password: string): Prom
     await touchLastLogin(trx, user.id, now);
     return created;
   });
-  await resetLimit(db, limits[0]!.key);
+  await forgive(db, limits);
   return issueTokens(ctx, user.id, session.id, jti);
 }
 

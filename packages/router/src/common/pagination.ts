@@ -19,6 +19,8 @@ export interface Keyset {
   id: string;
 }
 
+/** Cursors hold timestamps we wrote: 1970 to 9999. */
+const MAX_TIME = Date.UTC(10000, 0, 1);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(row: { created_at: Date; id: string }): string {
@@ -29,7 +31,8 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
   if (cursor === undefined) return null;
   const [iso, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (extra !== undefined || !id || !UUID.test(id) || Number.isNaN(createdAt.getTime())) {
+  const time = createdAt.getTime();
+  if (extra !== undefined || !id || !UUID.test(id) || !(time >= 0 && time < MAX_TIME)) {
     throw invalidInput([{ path: ['cursor'], message: 'Invalid cursor' }]);
   }
   return { createdAt, id };

@@ -1,7 +1,7 @@
 import type { Database, Kysely } from '@monospace/db';
 
-export function readCounters(db: Kysely<Database>, keys: string[]) {
-  return db.selectFrom('rate_limits').select(['key', 'window_start', 'count']).where('key', 'in', keys).execute();
+export function decrementCounter(db: Kysely<Database>, key: string) {
+  return db.updateTable('rate_limits').set((eb) => ({ count: eb('count', '-', 1) })).where('key', '=', key).where('count', '>', 0).execute();
 }
 
 /** Counts one hit in a fixed window, starting a new window when the old one has passed. */

@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '@monospace/db';
 import { AppError } from '../errors.js';
-import { deleteCounter, incrementCounter, readCounters } from './queries.js';
+import { decrementCounter, deleteCounter, incrementCounter } from './queries.js';
 
 /** A fixed-window limit kept in the database, so every API process shares it. */
 export interface Limit {
@@ -23,23 +23,7 @@ function tooMany(seconds: number): AppError {
   return new AppError('TOO_MANY_REQUESTS', 'Too many attempts; try again later', { retryAfter: seconds });
 }
 
-/** Throws 429 when any limit is already used up in the current window; counts nothing. */
-export async function assertNotLimited(window: Window, limits: Limit[]): Promise<void> {
-  const cutoff = window.now.getTime() - window.seconds * 1000;
-  const rows = await readCounters(window.db, limits.map((l) => l.key));
-  for (const row of rows) {
-    const limit = limits.find((l) => l.key === row.key)!;
-    if (row.window_start.getTime() > cutoff && row.count >= limit.max) throw tooMany(retryAfter(row.window_start, window));
-  }
-}
-
-/** Counts one event against each limit (a failed login, say). */
-export async function countEvent(window: Window, limits: Limit[]): Promise<void> {
-  const cutoff = new Date(window.now.getTime() - window.seconds * 1000);
-  for (const limit of limits) await incrementCounter(window.db, limit.key, window.now, cutoff);
-}
-
-/** Counts one event and throws 429 when it goes past a limit (every reset request counts). */
+/** Counts one attempt against each limit and throws 429 when it goes past one. */
 export async function consume(window: Window, limits: Limit[]): Promise<void> {
   const cutoff = new Date(window.now.getTime() - window.seconds * 1000);
   let exceeded: number | null = null;
@@ -50,4 +34,8 @@ export async function consume(window: Window, limits: Limit[]): Promise<void> {
   if (exceeded !== null) throw tooMany(exceeded);
 }
 
-export const resetLimit = (db: Kysely<Database>, key: string) => deleteCounter(db, key);
+/** A success after counted attempts: the first limit (the account's) starts over, the others get their count back. */
+export async function forgive(db: Kysely<Database>, [own, ...shared]: Limit[]): Promise<void> {
+  if (own) await deleteCounter(db, own.key);
+  for (const limit of shared) await decrementCounter(db, limit.key);
+}
