@@ -196,3 +196,11 @@ export async function signedIn(app: TestApp, role: 'owner' | 'admin' | 'member' 
 export function cookieHeader(setCookies: string[]): string {
   return setCookies.map((c) => c.split(';')[0]).join('; ');
 }
+
+export type SignedIn = Awaited<ReturnType<typeof signedIn>>;
+
+/** An app with a signed-in owner and member: what most suites start from. */
+export async function startSuite(kind: DatabaseKind, env: Record<string, string> = {}) {
+  const app = await startApp(kind, env);
+  return { app, owner: await signedIn(app, 'owner'), member: await signedIn(app, 'member') };
+}

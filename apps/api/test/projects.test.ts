@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, call, closeDatabases, cookieHeader, createUser, signedIn, startApp, unique, type TestApp } from './harness.js';
+import { DATABASES, call, closeDatabases, cookieHeader, createUser, signedIn, startSuite, unique, type SignedIn, type TestApp } from './harness.js';
 
 afterAll(closeDatabases);
 
 describe.each(DATABASES)('projects on %s', (kind) => {
-  let app: TestApp;
-  let owner: { accessToken: string };
-  let member: { accessToken: string };
-  beforeAll(async () => {
-    app = await startApp(kind);
-    owner = await signedIn(app, 'owner');
-    member = await signedIn(app, 'member');
-  });
+  let app: TestApp, owner: SignedIn, member: SignedIn;
+  beforeAll(async () => ({ app, owner, member } = await startSuite(kind)));
   afterAll(() => app.close());
 
   const create = (name: string, token = owner.accessToken, description?: string) =>

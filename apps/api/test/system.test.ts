@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { createClient, errorCode, TRPCClientError } from '@monospace/client';
-import { DATABASES, call, closeDatabases, signedIn, startApp, unique, type TestApp } from './harness.js';
+import { DATABASES, call, closeDatabases, signedIn, startSuite, unique, type SignedIn, type TestApp } from './harness.js';
 
 afterAll(closeDatabases);
 
 describe.each(DATABASES)('system endpoints on %s', (kind) => {
-  let app: TestApp;
-  let owner: { accessToken: string };
-  let member: { accessToken: string };
-  beforeAll(async () => {
-    app = await startApp(kind);
-    owner = await signedIn(app, 'owner');
-    member = await signedIn(app, 'member');
-  });
+  let app: TestApp, owner: SignedIn, member: SignedIn;
+  beforeAll(async () => ({ app, owner, member } = await startSuite(kind)));
   afterAll(() => app.close());
 
   it('lists the three built-in roles with their grants', async () => {
