@@ -286,6 +286,33 @@ describe.each(DATABASES)('auth on %s', (kind) => {
     });
   });
 
+  it('marks cookies Secure with COOKIE_SECURE=true, or on https behind a trusted proxy', async () => {
+    const user = await createUser(app);
+    const body = { email: user.email, password: user.password, mode: 'session' };
+    const forced = await startApp(kind, { COOKIE_SECURE: 'true' });
+    const proxied = await startApp(kind, { TRUST_PROXY: 'true' });
+    try {
+      const a = await call(forced, 'POST', '/api/auth/login', { body });
+      expect(a.cookies).toHaveLength(2);
+      expect(a.cookies.every((c) => /; Secure/.test(c))).toBe(true);
+      const b = await call(proxied, 'POST', '/api/auth/login', { body, headers: { 'x-forwarded-proto': 'https' } });
+      expect(b.cookies.every((c) => /; Secure/.test(c))).toBe(true);
+      const c = await call(proxied, 'POST', '/api/auth/login', { body });
+      expect(c.cookies.some((x) => /; Secure/.test(x))).toBe(false);
+    } finally {
+      await forced.close();
+      await proxied.close();
+    }
+  });
+
+  it('refresh answers in the mode asked for, whatever the token came from', async () => {
+    const { refreshToken } = await signedIn(app);
+    const reply = await call(app, 'POST', '/api/auth/refresh', { body: { refreshToken, mode: 'session' } });
+    expect(reply.status).toBe(200);
+    expect(reply.body.refreshToken).toBeUndefined();
+    expect(reply.cookies.map((c) => c.split('=')[0]).sort()).toEqual(['ms_access', 'ms_refresh']);
+  });
+
   it('never writes a password or token to the log', async () => {
     const { accessToken, refreshToken } = await signedIn(app);
     await call(app, 'POST', '/api/auth/refresh', { body: { refreshToken } });

@@ -26,12 +26,12 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
   const secret = options.authSecret ?? (await getOrCreateSecret(db, 'auth_secret', () => randomBytes(48).toString('base64url'), clock.now()));
 
   const generatedPassword = options.adminPassword ? undefined : randomBytes(18).toString('base64url');
-  const passwordHash = await passwords.hash(options.adminPassword ?? generatedPassword!);
   const created = await db.transaction().execute(async (trx) => {
     await lockBootstrap(trx);
     if (await hasUsers(trx)) return false;
-    const now = clock.now();
-    await insertUser(trx, { email: options.adminEmail, name: 'Owner', passwordHash, roleId: await findRoleIdByName(trx, 'owner'), now });
+    // Hashed only on the first start, under the lock (one argon2id hash, ~10 ms).
+    const passwordHash = await passwords.hash(options.adminPassword ?? generatedPassword!);
+    await insertUser(trx, { email: options.adminEmail, name: 'Owner', passwordHash, roleId: await findRoleIdByName(trx, 'owner'), now: clock.now() });
     return true;
   });
 

@@ -14,12 +14,17 @@ export interface Principal {
   via: 'bearer' | 'cookie';
 }
 
-/** The token in `Authorization: Bearer …`; a malformed header is a 401, never a fall-through. */
+/** The token of `Authorization: Bearer <token>`; undefined when the header is absent or malformed. */
+export function parseBearer(authorization: string | null): string | undefined {
+  return authorization === null ? undefined : /^Bearer ([^\s]+)$/i.exec(authorization.trim())?.[1];
+}
+
+/** The Bearer token for authentication: a malformed header is a 401, never a fall-through. */
 export function bearerToken(authorization: string | null): string | null {
   if (authorization === null) return null;
-  const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
-  if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"');
-  return match[1]!;
+  const token = parseBearer(authorization);
+  if (!token) throw unauthorized('The Authorization header must be "Bearer <token>"');
+  return token;
 }
 
 /** Whether a state-changing request authenticated by cookie comes from a page we trust (CSRF). */

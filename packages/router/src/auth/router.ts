@@ -3,7 +3,7 @@ import { ACCESS_COOKIE, REFRESH_COOKIE, type Context } from '../context.js';
 import { unauthorized } from '../errors.js';
 import { publicProcedure, router } from '../trpc.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
-import { assertTrustedOrigin } from './principal.js';
+import { assertTrustedOrigin, parseBearer } from './principal.js';
 import { loginInput, loginMeta, logoutInput, logoutMeta, refreshInput, refreshMeta, tokensOutput } from './schemas.js';
 import * as auth from './service.js';
 
@@ -26,7 +26,7 @@ function presentedRefreshToken(ctx: Context, fromBody: string | undefined): { to
 }
 
 function refuseApiKey(ctx: Context): void {
-  if (/^Bearer msk_/i.test(ctx.req.authorization?.trim() ?? '')) throw unauthorized('API keys cannot manage sessions');
+  if (parseBearer(ctx.req.authorization)?.startsWith('msk_')) throw unauthorized('API keys cannot manage sessions');
 }
 
 export const authRouter = router({
@@ -55,7 +55,7 @@ export const authRouter = router({
       refuseApiKey(ctx);
       const { token } = presentedRefreshToken(ctx, input?.refreshToken);
       // Idempotent: a malformed Authorization header is simply no credential here.
-      let access = /^Bearer ([^\s]+)$/i.exec(ctx.req.authorization?.trim() ?? '')?.[1];
+      let access = parseBearer(ctx.req.authorization);
       if (!access && !token && ctx.req.cookies[ACCESS_COOKIE]) {
         assertTrustedOrigin(ctx);
         access = ctx.req.cookies[ACCESS_COOKIE];
