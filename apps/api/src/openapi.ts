@@ -39,10 +39,11 @@ export function buildOpenApiDocument(publicUrl: string): Json {
   const doc = generateOpenApiDocument(appRouter, {
     title: 'Monospace System API',
     version: '0.1.0',
-    description: 'Organization-level system API: authentication, projects, users, roles and entitlements.',
+    description: 'Organization-level system API: authentication, projects, users, roles, entitlements, API keys and service accounts.',
     baseUrl: `${publicUrl}/api`,
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from /auth/login' },
+      apiKey: { type: 'http', scheme: 'bearer', bearerFormat: 'msk_<lookup>_<secret>', description: 'An API key from POST /system/api-keys, as `Authorization: Bearer msk_…`' },
       cookie: { type: 'apiKey', in: 'cookie', name: 'ms_access', description: 'The session-mode access cookie' },
     },
   }) as Json;

@@ -49,10 +49,11 @@ describe.each(DATABASES)('system endpoints on %s', (kind) => {
     expect(paths).toEqual(
       expect.arrayContaining([
         '/auth/login', '/auth/refresh', '/auth/logout', '/system/users/me', '/system/projects', '/system/projects/{project}',
-        '/system/roles', '/system/entitlements', '/system/openapi',
+        '/system/roles', '/system/entitlements', '/system/openapi', '/system/api-keys', '/system/api-keys/{key_id}',
+        '/system/service-accounts', '/system/service-accounts/{id}',
       ]),
     );
-    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'ms_access' } });
+    expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'ms_access' } });
     expect(doc.paths['/system/projects'].post.responses['201']).toBeDefined();
     expect(doc.paths['/system/projects/{project}'].delete.responses['204']).toBeDefined();
     expect(doc.paths['/system/projects'].post['x-entitlement']).toBe('project:create');

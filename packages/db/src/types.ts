@@ -63,6 +63,31 @@ export interface RateLimitTable {
   count: number;
 }
 
+export interface ServiceAccountTable {
+  id: Generated<string>;
+  name: string;
+  description: string;
+  role_id: string | null;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApiKeyTable {
+  id: Generated<string>;
+  name: string;
+  description: string;
+  prefix: string;
+  secret_hash: string;
+  user_id: string | null;
+  service_account_id: string | null;
+  entitlements: ColumnType<string[] | null, string | null, string | null>;
+  expires_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   app_secrets: AppSecretTable;
   roles: RoleTable;
@@ -70,6 +95,8 @@ export interface Database {
   sessions: SessionTable;
   projects: ProjectTable;
   rate_limits: RateLimitTable;
+  service_accounts: ServiceAccountTable;
+  api_keys: ApiKeyTable;
 }
 
 export type RoleRow = Selectable<RoleTable>;

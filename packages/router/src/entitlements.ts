@@ -81,3 +81,36 @@ export function isValidGrant(grant: string): boolean {
     return pattern.endsWith('*') ? head.startsWith(prefix) || prefix.startsWith(head) : key === pattern || (key.endsWith(':{id}') && pattern.startsWith(head) && pattern.length > head.length);
   });
 }
+
+const prefixOf = (pattern: string) => (pattern.endsWith('*') ? pattern.slice(0, -1) : pattern);
+
+/** Every key `inner` matches, `outer` matches too. */
+function patternContains(outer: string, inner: string): boolean {
+  if (!outer.endsWith('*')) return outer === inner;
+  return prefixOf(inner).startsWith(prefixOf(outer));
+}
+
+/** Some key matches both patterns. */
+function patternsOverlap(a: string, b: string): boolean {
+  if (!a.endsWith('*') && !b.endsWith('*')) return a === b;
+  if (!a.endsWith('*')) return a.startsWith(prefixOf(b));
+  if (!b.endsWith('*')) return b.startsWith(prefixOf(a));
+  return prefixOf(a).startsWith(prefixOf(b)) || prefixOf(b).startsWith(prefixOf(a));
+}
+
+const allows = (grants: readonly string[]) => grants.filter((g) => !g.startsWith('!'));
+const denies = (grants: readonly string[]) => grants.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+
+/**
+ * True when everything `target` grants, `actor` grants too (the no-escalation
+ * rule of SPEC §2). Conservative: a target pattern must sit inside one actor
+ * grant, and an actor denial may only touch what the target denies as well.
+ */
+export function grantsWithin(target: readonly string[], actor: readonly string[]): boolean {
+  const targetDenies = denies(target);
+  return allows(target).every(
+    (t) =>
+      allows(actor).some((a) => patternContains(a, t)) &&
+      denies(actor).every((d) => !patternsOverlap(d, t) || targetDenies.some((td) => patternContains(td, d))),
+  );
+}

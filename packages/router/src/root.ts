@@ -1,8 +1,10 @@
+import { apiKeysRouter } from './api-keys/router.js';
 import { authRouter } from './auth/router.js';
 import { entitlementsRouter } from './entitlements/router.js';
 import { openapiRouter } from './openapi/router.js';
 import { projectsRouter } from './projects/router.js';
 import { rolesRouter } from './roles/router.js';
+import { serviceAccountsRouter } from './service-accounts/router.js';
 import { createCallerFactory, router, type Meta } from './trpc.js';
 import { usersRouter } from './users/router.js';
 
@@ -12,6 +14,8 @@ export const appRouter = router({
   users: usersRouter,
   roles: rolesRouter,
   entitlements: entitlementsRouter,
+  apiKeys: apiKeysRouter,
+  serviceAccounts: serviceAccountsRouter,
   openapi: openapiRouter,
 });
 

@@ -2,9 +2,9 @@ import { initTRPC } from '@trpc/server';
 import type { z } from 'zod';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
-import { fillTemplate, isEntitled, type EntitlementTemplate } from './entitlements.js';
-import { forbidden, statusOf, toErrorBody } from './errors.js';
-import { authenticate } from './auth/principal.js';
+import { fillTemplate, type EntitlementTemplate } from './entitlements.js';
+import { statusOf, toErrorBody } from './errors.js';
+import { assertEntitled, authenticate } from './auth/principal.js';
 
 export interface Meta extends OpenApiMeta {
   /** The entitlement the procedure needs (template form); set by `entitled()`. */
@@ -39,10 +39,6 @@ export const authedProcedure = t.procedure.use(async ({ ctx, type, next }) => {
   return next({ ctx: { principal } });
 });
 
-function assertEntitled(grants: readonly string[], key: string): void {
-  if (!isEntitled(grants, key)) throw forbidden(`Missing entitlement ${key}`);
-}
-
 /**
  * A procedure that needs `template`. A scoped key (`…:{id}`) names its target
  * through `scope`: the input that identifies it, and how to get its id from
@@ -59,7 +55,7 @@ export function entitled<TInput extends z.ZodType>(
 ) {
   if (!scope) {
     return authedProcedure.meta({ entitlement: template }).use(({ ctx, next }) => {
-      assertEntitled(ctx.principal.grants, fillTemplate(template));
+      assertEntitled(ctx.principal, fillTemplate(template));
       return next();
     });
   }
@@ -74,7 +70,7 @@ function scopedProcedure<TInput extends z.ZodType>(
     .meta({ entitlement: template })
     .input(scope.input)
     .use(async ({ ctx, input, next }) => {
-      assertEntitled(ctx.principal.grants, fillTemplate(template, await scope.resolveId(input as z.output<TInput>, ctx)));
+      assertEntitled(ctx.principal, fillTemplate(template, await scope.resolveId(input as z.output<TInput>, ctx)));
       return next();
     });
 }

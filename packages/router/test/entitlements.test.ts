@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTITLEMENT_DESCRIPTORS, isEntitled } from '../src/entitlements.js';
+import { ENTITLEMENT_DESCRIPTORS, grantsWithin, isEntitled } from '../src/entitlements.js';
 
 describe('entitlement matching', () => {
   it('matches equal keys and prefix wildcards', () => {
@@ -30,5 +30,28 @@ describe('entitlement matching', () => {
     expect(ENTITLEMENT_DESCRIPTORS.filter((d) => d.scoped).map((d) => d.key)).toEqual([
       'project:update:{id}', 'project:delete:{id}', 'user:update:{id}', 'orgRole:assign:{id}', 'file:delete:{id}',
     ]);
+  });
+});
+
+describe('grantsWithin (no escalation)', () => {
+  const admin = ['*', '!orgRole:assign:owner-id'];
+  it('holds for equal and narrower grants', () => {
+    expect(grantsWithin(['project:create'], ['project:*'])).toBe(true);
+    expect(grantsWithin(['project:delete:*'], ['project:*'])).toBe(true);
+    expect(grantsWithin(['file:create'], admin)).toBe(true);
+    expect(grantsWithin(admin, admin)).toBe(true);
+    expect(grantsWithin(['*'], ['*'])).toBe(true);
+    expect(grantsWithin([], [])).toBe(true);
+  });
+  it('fails for anything broader or denied to the actor', () => {
+    expect(grantsWithin(['*'], admin)).toBe(false);
+    expect(grantsWithin(['orgRole:assign:owner-id'], admin)).toBe(false);
+    expect(grantsWithin(['orgRole:*'], admin)).toBe(false);
+    expect(grantsWithin(['project:*'], ['project:create'])).toBe(false);
+    expect(grantsWithin(['apiKey:read'], ['file:create'])).toBe(false);
+  });
+  it('lets the target narrow itself with denials', () => {
+    expect(grantsWithin(['orgRole:*', '!orgRole:assign:owner-id'], admin)).toBe(true);
+    expect(grantsWithin(['project:*', '!project:delete:*'], ['project:*'])).toBe(true);
   });
 });

@@ -1,17 +1,37 @@
 import { ACCESS_COOKIE, type Context } from '../context.js';
-import { AppError, forbidden, unauthorized } from '../errors.js';
+import { forbidden, unauthorized } from '../errors.js';
+import { grantsWithin, isEntitled } from '../entitlements.js';
+import { authenticateApiKey } from '../api-keys/authenticate.js';
 import { findSessionPrincipal } from './queries.js';
 
 export interface Principal {
-  type: 'user';
+  type: 'user' | 'serviceAccount';
   id: string;
-  email: string;
-  /** The session behind the access token. */
-  sessionId: string;
-  /** Role grant patterns (see entitlements.ts). */
-  grants: readonly string[];
+  /** The session behind an access token; null for an API key. */
+  sessionId: string | null;
+  /** The API key used, if any. */
+  apiKeyId: string | null;
+  /**
+   * Grant pattern lists that must all allow a key: the role's, and an API
+   * key's own entitlements when it has them (the key is narrowed to those).
+   */
+  grantSets: readonly (readonly string[])[];
   /** How the credential came: a cookie-authenticated state change must pass the origin check. */
-  via: 'bearer' | 'cookie';
+  via: 'bearer' | 'cookie' | 'apiKey';
+}
+
+export function can(principal: Principal, key: string): boolean {
+  return principal.grantSets.every((grants) => isEntitled(grants, key));
+}
+
+/** 403 naming the missing key. */
+export function assertEntitled(principal: Principal, key: string): void {
+  if (!can(principal, key)) throw forbidden(`Missing entitlement ${key}`);
+}
+
+/** Everything `grants` allows, the principal is allowed too (no escalation, SPEC §2). */
+export function holdsAll(principal: Principal, grants: readonly string[]): boolean {
+  return principal.grantSets.every((own) => grantsWithin(grants, own));
 }
 
 /** The token of `Authorization: Bearer <token>`; undefined when the header is absent or malformed. */
@@ -48,12 +68,15 @@ export async function authenticate(ctx: Context, type: 'query' | 'mutation' | 's
   const bearer = bearerToken(ctx.req.authorization);
   const token = bearer ?? ctx.req.cookies[ACCESS_COOKIE] ?? null;
   if (!token) throw unauthorized();
-  if (token.startsWith('msk_')) throw new AppError('UNAUTHORIZED', 'API keys are not accepted yet');
+  if (bearer?.startsWith('msk_')) return authenticateApiKey(ctx, bearer);
   const claims = await ctx.deps.tokens.verifyAccess(token);
   if (!claims) throw unauthorized('Invalid or expired access token');
   const via = bearer ? 'bearer' : 'cookie';
   if (via === 'cookie' && type !== 'query') assertTrustedOrigin(ctx);
   const row = await findSessionPrincipal(ctx.deps.db, claims.sid, claims.sub, ctx.deps.clock.now());
   if (!row) throw unauthorized('The session has ended');
-  return { type: 'user', id: row.id, email: row.email, sessionId: claims.sid, grants: row.entitlements ?? [], via };
+  return { type: 'user', id: row.id, sessionId: claims.sid, apiKeyId: null, grantSets: [row.entitlements ?? []], via };
 }
+
+/** The context of a procedure behind `authedProcedure`. */
+export type AuthedContext = Context & { principal: Principal };

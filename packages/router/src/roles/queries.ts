@@ -6,3 +6,7 @@ export function listRoles(db: Kysely<Database>, args: { after: Keyset | null; li
   if (args.after) query = query.where(afterKeyset(args.after, 'roles'));
   return query.orderBy('created_at').orderBy('id').limit(args.limit + 1).execute();
 }
+
+export function findRoleById(db: Kysely<Database>, id: string) {
+  return db.selectFrom('roles').select(['id', 'name', 'entitlements']).where('id', '=', id).executeTakeFirst();
+}

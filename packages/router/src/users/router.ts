@@ -8,5 +8,5 @@ export const usersRouter = router({
     .meta(meMeta)
     .input(z.void())
     .output(userOutput)
-    .query(({ ctx }) => users.getUser(ctx, ctx.principal.id)),
+    .query(({ ctx }) => users.getMe(ctx)),
 });

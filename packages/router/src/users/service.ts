@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
-import { notFound } from '../errors.js';
+import { forbidden, notFound } from '../errors.js';
+import type { AuthedContext } from '../auth/principal.js';
 import { findUserById, type UserRecord } from './queries.js';
 import type { User } from './schemas.js';
 
@@ -20,4 +21,10 @@ export async function getUser(ctx: Context, id: string): Promise<User> {
   const row = await findUserById(ctx.deps.db, id);
   if (!row) throw notFound('User');
   return toUser(row);
+}
+
+/** The caller's own profile; service accounts (acting through keys) have none. */
+export function getMe(ctx: AuthedContext): Promise<User> {
+  if (ctx.principal.type !== 'user') throw forbidden('Only users have a profile; this key acts as a service account');
+  return getUser(ctx, ctx.principal.id);
 }
