@@ -1,7 +1,8 @@
 import express, { type Express } from 'express';
 import cors from 'cors';
 import type { DatabaseHandle } from '@monospace/db';
-import { createPasswordHasher, createTokenService, bootstrap, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
+import { createPasswordHasher, createTokenService, bootstrap, OutboxSender, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
+import { createMailTransport } from './mail.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Tests pass one hasher to many apps, to pay for its dummy hash once. */
   passwords?: PasswordHasher;
+  /** How often the mail sender looks at the outbox when nothing wakes it (ms). */
+  mailPollMs?: number;
 }
 
 export interface App {
@@ -24,6 +27,8 @@ export interface App {
   deps: RouterDeps;
   /** Set when this start created the owner with a generated password. */
   generatedOwnerPassword?: string;
+  /** Stops background work (the mail sender); the database stays open. */
+  stop(): Promise<void>;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -55,6 +60,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
   const document = buildOpenApiDocument(config.publicUrl);
+  const outbox = new OutboxSender({ db: database.db, clock, logger, transport: createMailTransport(config, logger), pollMs: options.mailPollMs });
   const deps: RouterDeps = {
     db: database.db,
     config,
@@ -62,8 +68,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     tokens,
     passwords,
     logger,
+    mail: outbox,
     openApiDocument: () => document,
   };
+  outbox.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -88,5 +96,5 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  return { express: app, deps, generatedOwnerPassword: boot.createdOwner?.generatedPassword };
+  return { express: app, deps, generatedOwnerPassword: boot.createdOwner?.generatedPassword, stop: () => outbox.stop() };
 }

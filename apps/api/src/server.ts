@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'draining in-flight requests');
     server.close(async () => {
+      await app.stop();
       await database.close();
       logger.info('stopped');
       process.exit(0);

@@ -86,7 +86,7 @@ export async function startApp(kind: DatabaseKind, env: Record<string, string> =
   const clock = new TestClock();
   const logs: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });
-  const app = await createApp({ database: handle, config, logger, clock, passwords: await sharedHasher() });
+  const app = await createApp({ database: handle, config, logger, clock, passwords: await sharedHasher(), mailPollMs: 50 });
   const server: Server = createServer(app.express);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -98,11 +98,13 @@ export async function startApp(kind: DatabaseKind, env: Record<string, string> =
     db: handle.db,
     config,
     logs,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await app.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 

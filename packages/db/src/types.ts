@@ -88,6 +88,56 @@ export interface ApiKeyTable {
   updated_at: Timestamp;
 }
 
+export interface SettingsTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  org_name: string;
+  public_url: string | null;
+  allowed_redirect_urls: Json<string[]>;
+  invite_ttl_seconds: number;
+  password_min_length: number;
+  updated_at: Timestamp;
+}
+
+export interface ProjectMemberTable {
+  project_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface InviteTable {
+  id: Generated<string>;
+  email: string;
+  role_id: string | null;
+  project_id: string | null;
+  token_hash: string;
+  expires_at: Timestamp;
+  invited_by: string | null;
+  accepted_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PasswordResetTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface MailOutboxTable {
+  id: Generated<string>;
+  recipient: string;
+  subject: string;
+  body: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  sent_at: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   app_secrets: AppSecretTable;
   roles: RoleTable;
@@ -97,6 +147,11 @@ export interface Database {
   rate_limits: RateLimitTable;
   service_accounts: ServiceAccountTable;
   api_keys: ApiKeyTable;
+  settings: SettingsTable;
+  project_members: ProjectMemberTable;
+  invites: InviteTable;
+  password_resets: PasswordResetTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export type RoleRow = Selectable<RoleTable>;

@@ -13,6 +13,7 @@ export interface RouterConfig {
   accessTokenTtl: number;
   refreshTokenTtl: number;
   refreshReuseGrace: number;
+  passwordResetTtl: number;
   loginMaxFailures: number;
   loginWindow: number;
   corsOrigins: readonly string[];
@@ -26,6 +27,8 @@ export interface RouterDeps {
   tokens: TokenService;
   passwords: PasswordHasher;
   logger: Logger;
+  /** Tells the mail sender that a commit queued mail. */
+  mail: { wake(): void };
   /** The served OpenAPI document, built at the edge where every route is known. */
   openApiDocument: () => unknown;
 }

@@ -7,3 +7,4 @@ export { ENTITLEMENT_DESCRIPTORS, isEntitled, type EntitlementTemplate } from '.
 export { createTokenService, type TokenService } from './auth/tokens.js';
 export { createPasswordHasher, type PasswordHasher } from './auth/passwords.js';
 export { bootstrap } from './bootstrap.js';
+export { OutboxSender, type MailTransport, type MailMessage } from './mail/outbox.js';

@@ -1,6 +1,8 @@
 import { apiKeysRouter } from './api-keys/router.js';
 import { authRouter } from './auth/router.js';
 import { entitlementsRouter } from './entitlements/router.js';
+import { invitesRouter } from './invites/router.js';
+import { settingsRouter } from './settings/router.js';
 import { openapiRouter } from './openapi/router.js';
 import { projectsRouter } from './projects/router.js';
 import { rolesRouter } from './roles/router.js';
@@ -14,6 +16,8 @@ export const appRouter = router({
   users: usersRouter,
   roles: rolesRouter,
   entitlements: entitlementsRouter,
+  invites: invitesRouter,
+  settings: settingsRouter,
   apiKeys: apiKeysRouter,
   serviceAccounts: serviceAccountsRouter,
   openapi: openapiRouter,

@@ -10,7 +10,7 @@ export interface Meta extends OpenApiMeta {
   /** The entitlement the procedure needs (template form); set by `entitled()`. */
   entitlement?: EntitlementTemplate;
   /** Status of a successful REST answer when not 200 (201 created, 204 no content). */
-  successStatus?: 201 | 204;
+  successStatus?: 201 | 202 | 204;
 }
 
 const t = initTRPC

@@ -66,3 +66,47 @@ export function findSession(db: Db, sessionId: string) {
 export function revokeSession(db: Db, sessionId: string, now: Date) {
   return db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
 }
+
+export function findUserForPassword(db: Db, userId: string) {
+  return db.selectFrom('users').select(['id', 'email', 'password_hash', 'status']).where('id', '=', userId).executeTakeFirst();
+}
+
+export function findActiveUserByEmail(db: Db, email: string) {
+  return db.selectFrom('users').select(['id', 'email']).where('email', '=', email).where('status', '=', 'active').executeTakeFirst();
+}
+
+export function setPasswordHash(db: Db, userId: string, hash: string, now: Date) {
+  return db.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', userId).execute();
+}
+
+/** Ends the user's sessions (all, or all but one): their tokens are refused from the next request. */
+export function revokeUserSessions(db: Db, userId: string, now: Date, except?: string) {
+  let query = db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (except) query = query.where('id', '!=', except);
+  return query.execute();
+}
+
+/** A newer request supersedes older tokens: they are deleted with it. */
+export function replacePasswordReset(db: Db, row: { userId: string; tokenHash: string; expiresAt: Date; now: Date }) {
+  return db
+    .deleteFrom('password_resets')
+    .where('user_id', '=', row.userId)
+    .execute()
+    .then(() => db.insertInto('password_resets').values({ user_id: row.userId, token_hash: row.tokenHash, expires_at: row.expiresAt, created_at: row.now }).execute());
+}
+
+export function findLivePasswordReset(db: Db, tokenHash: string, now: Date) {
+  return db
+    .selectFrom('password_resets as pr')
+    .innerJoin('users as u', 'u.id', 'pr.user_id')
+    .select(['pr.user_id', 'pr.expires_at', 'u.email'])
+    .where('pr.token_hash', '=', tokenHash)
+    .where('pr.expires_at', '>', now)
+    .where('u.status', '=', 'active')
+    .executeTakeFirst();
+}
+
+/** Single use: of concurrent confirms with one token, exactly one deletes it. */
+export function consumePasswordReset(db: Db, tokenHash: string, now: Date) {
+  return db.deleteFrom('password_resets').where('token_hash', '=', tokenHash).where('expires_at', '>', now).returning('user_id').executeTakeFirst();
+}

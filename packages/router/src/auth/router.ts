@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ACCESS_COOKIE, REFRESH_COOKIE, type Context } from '../context.js';
 import { unauthorized } from '../errors.js';
-import { publicProcedure, router } from '../trpc.js';
+import { authedProcedure, publicProcedure, router } from '../trpc.js';
+import * as passwords from './passwords-service.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
 import { assertTrustedOrigin, parseBearer } from './principal.js';
+import * as s from './schemas.js';
 import { loginInput, loginMeta, logoutInput, logoutMeta, refreshInput, refreshMeta, tokensOutput } from './schemas.js';
 import * as auth from './service.js';
 
@@ -63,4 +65,31 @@ export const authRouter = router({
       await auth.logout(ctx, { refresh: token, access });
       clearSessionCookies(ctx);
     }),
+
+  changePassword: authedProcedure
+    .meta(s.changePasswordMeta)
+    .input(s.changePasswordInput)
+    .output(z.void())
+    .mutation(({ ctx, input }) => passwords.changePassword(ctx, input.currentPassword, input.newPassword)),
+
+  requestPasswordReset: publicProcedure
+    .meta(s.resetRequestMeta)
+    .input(s.resetRequestInput)
+    .output(s.resetRequestOutput)
+    .mutation(async ({ ctx, input }) => {
+      await passwords.requestPasswordReset(ctx, input.email, input.resetUrl);
+      return { message: 'If an account exists for this email, a reset link is on its way' };
+    }),
+
+  verifyPasswordReset: publicProcedure
+    .meta(s.resetVerifyMeta)
+    .input(s.resetVerifyInput)
+    .output(s.resetVerifyOutput)
+    .query(({ ctx, input }) => passwords.verifyPasswordReset(ctx, input.token)),
+
+  confirmPasswordReset: publicProcedure
+    .meta(s.resetConfirmMeta)
+    .input(s.resetConfirmInput)
+    .output(z.void())
+    .mutation(({ ctx, input }) => passwords.confirmPasswordReset(ctx, input.token, input.password)),
 });
