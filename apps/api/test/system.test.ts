@@ -50,7 +50,9 @@ describe.each(DATABASES)('system endpoints on %s', (kind) => {
       expect.arrayContaining([
         '/auth/login', '/auth/refresh', '/auth/logout', '/system/users/me', '/system/projects', '/system/projects/{project}',
         '/system/roles', '/system/entitlements', '/system/openapi', '/system/api-keys', '/system/api-keys/{key_id}',
-        '/system/service-accounts', '/system/service-accounts/{id}',
+        '/system/service-accounts', '/system/service-accounts/{id}', '/system/users', '/system/users/{user_id}', '/system/users/{user_id}/role',
+        '/system/invites', '/system/invites/accept', '/system/invites/{invitation_id}', '/system/settings', '/auth/password-change',
+        '/auth/password-reset/request', '/auth/password-reset/verify', '/auth/password-reset/confirm',
       ]),
     );
     expect(doc.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' }, apiKey: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'ms_access' } });
