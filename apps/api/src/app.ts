@@ -1,7 +1,9 @@
 import express, { type Express } from 'express';
 import cors from 'cors';
 import type { DatabaseHandle } from '@monospace/db';
-import { createPasswordHasher, createTokenService, bootstrap, OutboxSender, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
+import { createPasswordHasher, createTokenService, bootstrap, databaseStorage, localStorage, OutboxSender, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
+import { join, resolve } from 'node:path';
+import { assetRoutes } from './http/assets.js';
 import { createMailTransport } from './mail.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -69,6 +71,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwords,
     logger,
     mail: outbox,
+    storage: config.storageDriver === 'database' ? databaseStorage(database.db) : localStorage(resolve(join(config.dataDir, 'files'))),
     openApiDocument: () => document,
   };
   outbox.start();
@@ -92,7 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   app.use(refuseNulInUrl);
   app.use('/trpc', jsonBody, rpcHandler(deps, logger));
-  app.use('/api', jsonBody, restHandler(deps, document, logger));
+  app.use('/api', assetRoutes(deps, logger, config.maxUploadBytes), jsonBody, restHandler(deps, document, logger));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 

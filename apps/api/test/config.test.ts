@@ -52,3 +52,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`Invalid configuration:\\n\\s+${name}: `));
   });
 });
+
+describe('upload filenames', () => {
+  it('lose any path and control characters, and are never empty', async () => {
+    const { cleanFilename } = await import('../src/http/uploads.js');
+    expect(cleanFilename('../../etc/passwd')).toBe('passwd');
+    expect(cleanFilename('C:\\Users\\me\\report.pdf')).toBe('report.pdf');
+    expect(cleanFilename('a\r\nb\u0000c\u007f.txt')).toBe('abc.txt');
+    expect(cleanFilename('..')).toBe('file');
+    expect(cleanFilename('')).toBe('file');
+    expect(cleanFilename(undefined)).toBe('file');
+    expect(cleanFilename('x'.repeat(300))).toHaveLength(255);
+    expect(cleanFilename('résumé "final".html')).toBe('résumé "final".html');
+  });
+});

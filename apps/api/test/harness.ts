@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import pg from 'pg';
@@ -65,6 +68,17 @@ export function database(kind: DatabaseKind): Promise<DatabaseHandle> {
   return handle;
 }
 
+let tempDir: string | undefined;
+/** Local file storage of this test file's apps: a temporary directory, removed at the end. */
+function dataDir(): string {
+  if (!tempDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'monospace-test-'));
+    tempDir = dir;
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return tempDir;
+}
+
 let hasher: Promise<PasswordHasher> | undefined;
 const sharedHasher = () => (hasher ??= createPasswordHasher());
 
@@ -82,7 +96,7 @@ export interface TestApp {
 
 export async function startApp(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestApp> {
   const handle = await database(kind);
-  const config = loadConfig({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PUBLIC_URL: 'http://localhost:8080', LOG_LEVEL: 'debug', ...env });
+  const config = loadConfig({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, PUBLIC_URL: 'http://localhost:8080', LOG_LEVEL: 'debug', DATA_DIR: dataDir(), ...env });
   const clock = new TestClock();
   const logs: string[] = [];
   const logger = createLogger(config.logLevel, { write: (line: string) => void logs.push(line) });

@@ -138,6 +138,25 @@ export interface MailOutboxTable {
   created_at: Timestamp;
 }
 
+export interface FileTable {
+  id: string;
+  filename: string;
+  title: string;
+  mime_type: string;
+  /** bigint: pg returns it as a string. */
+  size: ColumnType<string | number, number, number>;
+  checksum: string;
+  uploaded_by_type: 'user' | 'serviceAccount' | null;
+  uploaded_by_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface FileChunkTable {
+  file_id: string;
+  seq: number;
+  data: ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+}
+
 export interface Database {
   app_secrets: AppSecretTable;
   roles: RoleTable;
@@ -152,6 +171,8 @@ export interface Database {
   invites: InviteTable;
   password_resets: PasswordResetTable;
   mail_outbox: MailOutboxTable;
+  files: FileTable;
+  file_chunks: FileChunkTable;
 }
 
 export type RoleRow = Selectable<RoleTable>;

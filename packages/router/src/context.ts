@@ -2,6 +2,7 @@ import type { Database, Kysely } from '@monospace/db';
 import type { Logger } from './logger.js';
 import type { TokenService } from './auth/tokens.js';
 import type { PasswordHasher } from './auth/passwords.js';
+import type { Storage } from './files/storage.js';
 
 export interface Clock {
   now(): Date;
@@ -27,6 +28,8 @@ export interface RouterDeps {
   tokens: TokenService;
   passwords: PasswordHasher;
   logger: Logger;
+  /** Where file bytes live (STORAGE_DRIVER). */
+  storage: Storage;
   /** Tells the mail sender that a commit queued mail. */
   mail: { wake(): void };
   /** The served OpenAPI document, built at the edge where every route is known. */

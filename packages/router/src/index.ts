@@ -8,3 +8,7 @@ export { createTokenService, type TokenService } from './auth/tokens.js';
 export { createPasswordHasher, type PasswordHasher } from './auth/passwords.js';
 export { bootstrap } from './bootstrap.js';
 export { OutboxSender, type MailTransport, type MailMessage } from './mail/outbox.js';
+export { localStorage, databaseStorage, type Storage, type ByteRange } from './files/storage.js';
+export { assertEntitled, authenticate, can, type Principal } from './auth/principal.js';
+export { newUploadId, recordUpload, get as getFile } from './files/service.js';
+export { fileOutput, type FileInfo } from './files/schemas.js';

@@ -1,6 +1,7 @@
 import { apiKeysRouter } from './api-keys/router.js';
 import { authRouter } from './auth/router.js';
 import { entitlementsRouter } from './entitlements/router.js';
+import { assetsRouter, filesRouter } from './files/router.js';
 import { invitesRouter } from './invites/router.js';
 import { settingsRouter } from './settings/router.js';
 import { openapiRouter } from './openapi/router.js';
@@ -18,6 +19,8 @@ export const appRouter = router({
   entitlements: entitlementsRouter,
   invites: invitesRouter,
   settings: settingsRouter,
+  files: filesRouter,
+  assets: assetsRouter,
   apiKeys: apiKeysRouter,
   serviceAccounts: serviceAccountsRouter,
   openapi: openapiRouter,
