@@ -100,6 +100,20 @@ describe.each(DATABASES)('API keys and service accounts on %s', (kind) => {
     expect((await createKey(narrow.key, { entitlements: ['apiKey:create'] })).status).toBe(201);
   });
 
+  it('narrows a key made through a narrowed key, and keeps admins off keys that can do more than they can', async () => {
+    const { body: narrow } = await createKey(admin.accessToken, { entitlements: ['apiKey:create'] });
+    const { body: child } = await createKey(narrow.key);
+    expect(child.entitlements).toEqual(['apiKey:create']);
+    expect((await call(app, 'POST', '/api/system/projects', { token: child.key, body: { name: unique('nope') } })).status).toBe(403);
+
+    const { body: ownersKey } = await createKey(owner.accessToken);
+    expect((await call(app, 'DELETE', `/api/system/api-keys/${ownersKey.id}`, { token: admin.accessToken })).status).toBe(403);
+    expect((await call(app, 'PATCH', `/api/system/api-keys/${ownersKey.id}`, { token: admin.accessToken, body: { name: 'mine' } })).status).toBe(403);
+    expect((await me(ownersKey.key)).status).toBe(200);
+    const { body: narrowOwnerKey } = await createKey(owner.accessToken, { entitlements: ['project:create'] });
+    expect((await call(app, 'DELETE', `/api/system/api-keys/${narrowOwnerKey.id}`, { token: admin.accessToken })).status).toBe(204);
+  });
+
   it('is refused on refresh and logout', async () => {
     const { body } = await createKey(owner.accessToken);
     expect((await call(app, 'POST', '/api/auth/refresh', { token: body.key, body: { refreshToken: owner.refreshToken } })).status).toBe(401);

@@ -134,6 +134,14 @@ describe.each(DATABASES)('invites on %s', (kind) => {
     expect((await call(app, 'PATCH', `/api/system/invites/${id}`, { token: owner.accessToken, body: {} })).status).toBe(404);
   });
 
+  it('needs the right to give the role to renew or revoke an invitation carrying it', async () => {
+    const { body } = await invite({ emails: [newEmail()], roleId: roles.owner });
+    const id = body.items[0].id;
+    expect((await call(app, 'PATCH', `/api/system/invites/${id}`, { token: admin.accessToken, body: {} })).status).toBe(403);
+    expect((await call(app, 'DELETE', `/api/system/invites/${id}`, { token: admin.accessToken })).status).toBe(403);
+    expect((await call(app, 'DELETE', `/api/system/invites/${id}`, { token: owner.accessToken })).status).toBe(204);
+  });
+
   it('checks entitlements and input', async () => {
     const denied = await invite({ emails: [newEmail()] }, member.accessToken);
     expect(denied.status).toBe(403);

@@ -46,6 +46,20 @@ describe.each(DATABASES)('passwords on %s', (kind) => {
       expect((await login(app, { email: user.email, password: 'a-brand-new-secret' })).accessToken).toBeDefined();
     });
 
+    it('limits wrong current passwords like logins, and kills pending reset links', async () => {
+      const user = await createUser(app);
+      const { accessToken } = await login(app, user);
+      await requestReset(user.email);
+      const { token } = tokenFrom(await smtp.mailTo(user.email));
+      expect((await call(app, 'POST', '/api/auth/password-change', { token: accessToken, body: { currentPassword: user.password, newPassword: 'yet-another-secret' } })).status).toBe(204);
+      expect((await verify(token)).status).toBe(400);
+      let status = 0;
+      for (let i = 0; i < 12 && status !== 429; i++) {
+        status = (await call(app, 'POST', '/api/auth/password-change', { token: accessToken, body: { currentPassword: `guess-${i}`, newPassword: 'whatever-secret' } })).status;
+      }
+      expect(status).toBe(429);
+    });
+
     it('refuses API keys and anonymous callers', async () => {
       const owner = await signedIn(app, 'owner');
       const { body: key } = await call(app, 'POST', '/api/system/api-keys', { token: owner.accessToken, body: { name: 'k' } });
@@ -116,6 +130,28 @@ describe.each(DATABASES)('passwords on %s', (kind) => {
       app.clock.advance(3601);
       expect((await verify(second)).status).toBe(400);
       expect((await confirm(second, 'too-late-for-this')).status).toBe(400);
+    });
+
+    it('kills a pending reset link when the email changes', async () => {
+      const user = await createUser(app);
+      await requestReset(user.email);
+      const { token } = tokenFrom(await smtp.mailTo(user.email));
+      const owner = await signedIn(app, 'owner');
+      await call(app, 'PATCH', `/api/system/users/${user.id}`, { token: owner.accessToken, body: { email: `moved-${user.email}` } });
+      expect((await verify(token)).status).toBe(400);
+    });
+
+    it('points links at settings.publicUrl when it is set', async () => {
+      const owner = await signedIn(app, 'owner');
+      await call(app, 'PATCH', '/api/system/settings', { token: owner.accessToken, body: { publicUrl: 'https://app.example.com' } });
+      try {
+        const user = await createUser(app);
+        expect((await requestReset(user.email)).status).toBe(202);
+        expect(tokenFrom(await smtp.mailTo(user.email)).link).toMatch(/^https:\/\/app\.example\.com\/reset-password\?token=/);
+        expect((await requestReset(user.email, { resetUrl: 'https://app.example.com/r' })).status).toBe(202);
+      } finally {
+        await call(app, 'PATCH', '/api/system/settings', { token: owner.accessToken, body: { publicUrl: null } });
+      }
     });
 
     it('lets exactly one of two concurrent confirms through', async () => {

@@ -107,6 +107,19 @@ describe.each(DATABASES)('projects on %s', (kind) => {
     expect(await rowCount(name)).toBe(1);
   });
 
+  it('refuses bodies that are no object, path parameters repeated in the body or query, and queries on writes', async () => {
+    const name = unique('shape');
+    await create(name);
+    for (const raw of ['null', '123', 'true', '[]', '"ab"']) {
+      const reply = await call(app, 'PATCH', `/api/system/projects/${name}`, { token: owner.accessToken, raw, headers: { 'content-type': 'application/json' } });
+      expect(reply.status, raw).toBe(400);
+    }
+    expect((await call(app, 'PATCH', `/api/system/projects/${name}`, { token: owner.accessToken, body: { project: 'other' } })).status).toBe(400);
+    expect((await call(app, 'PATCH', `/api/system/projects/${name}?description=x`, { token: owner.accessToken, body: {} })).status).toBe(400);
+    expect((await call(app, 'GET', `/api/system/projects/${name}?project=other`, { token: owner.accessToken })).status).toBe(400);
+    expect((await call(app, 'GET', `/api/system/projects/${name}`, { token: owner.accessToken })).body.description).toBe('');
+  });
+
   it('refuses a JSON body over 1 MiB with 413', async () => {
     const reply = await call(app, 'POST', '/api/system/projects', { token: owner.accessToken, body: { name: unique('big'), description: 'x'.repeat(1024 * 1024 + 10) } });
     expect(reply.status).toBe(413);

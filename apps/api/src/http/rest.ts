@@ -19,6 +19,24 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
+/**
+ * What trpc-to-openapi would silently drop: a body that is no object, a body
+ * key or query parameter repeating a path parameter (the path would win), or a
+ * query on a request whose input is its body.
+ */
+function inputProblem(req: Request, pathParams: readonly string[]): string | undefined {
+  const query = Object.keys(req.query as object);
+  if (req.method === 'GET' || req.method === 'DELETE') {
+    const repeated = query.find((k) => pathParams.includes(k));
+    return repeated ? `"${repeated}" is given by the path` : undefined;
+  }
+  if (query.length > 0) return `${req.method} takes its input in the JSON body, not in the query string`;
+  if (req.body === undefined) return undefined;
+  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) return 'The JSON body must be an object';
+  const repeated = Object.keys(req.body).find((k) => pathParams.includes(k));
+  return repeated ? `"${repeated}" is given by the path` : undefined;
+}
+
 /** REST at /api: 404 and 405 from the document's paths, query coercion, then the procedures. */
 export function restHandler(deps: RouterDeps, document: { paths?: Record<string, Record<string, unknown>> }, logger: Logger): RequestHandler {
   const routes = routeTable(document);
@@ -41,6 +59,8 @@ export function restHandler(deps: RouterDeps, document: { paths?: Record<string,
     if ((req.method === 'GET' || req.method === 'DELETE') && hasBody(req)) {
       return sendError(res, 'BAD_REQUEST', `${req.method} takes no request body`);
     }
+    const problem = inputProblem(req, route.params);
+    if (problem) return sendError(res, 'BAD_REQUEST', problem);
     if (req.method === 'GET') {
       Object.defineProperty(req, 'query', { value: coerceQuery(req.query as Record<string, unknown>, operation), configurable: true, writable: true });
     } else if (!hasBody(req) && !req.headers['content-type']) {

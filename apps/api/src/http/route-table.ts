@@ -5,6 +5,8 @@ interface Operation {
 
 export interface Route {
   pattern: RegExp;
+  /** The names of the path's `{parameters}`. */
+  params: string[];
   operations: Record<string, Operation>;
 }
 
@@ -15,6 +17,7 @@ export function routeTable(document: { paths?: Record<string, Record<string, unk
   // A literal path (`/users/me`) is tried before a template that also matches it (`/users/{user_id}`).
   const paths = Object.entries(document.paths ?? {}).sort(([a], [b]) => params(a) - params(b));
   return paths.map(([path, item]) => ({
+    params: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
     operations: Object.fromEntries(Object.entries(item).filter(([m]) => METHODS.includes(m))) as Record<string, Operation>,
   }));

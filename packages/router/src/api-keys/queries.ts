@@ -5,6 +5,18 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const COLUMNS = ['k.id', 'k.name', 'k.description', 'k.prefix', 'k.user_id', 'k.service_account_id', 'k.entitlements', 'k.expires_at', 'k.last_used_at', 'k.created_at'] as const;
 
+/** What a key can do at most: its principal's role grants (narrowed further by its own entitlements). */
+export function findKeyGrants(db: Db, id: string) {
+  return db
+    .selectFrom('api_keys as k')
+    .leftJoin('users as u', 'u.id', 'k.user_id')
+    .leftJoin('service_accounts as sa', 'sa.id', 'k.service_account_id')
+    .leftJoin('roles as r', (join) => join.on((eb) => eb('r.id', '=', eb.fn.coalesce('u.role_id', 'sa.role_id'))))
+    .select(['k.entitlements', 'r.entitlements as role_entitlements'])
+    .where('k.id', '=', id)
+    .executeTakeFirst();
+}
+
 /** Everything authentication needs of a key, its principal and their role: one indexed query. */
 export function findKeyPrincipal(db: Db, prefix: string) {
   return db

@@ -26,6 +26,20 @@ async function load(ctx: AuthedContext, id: string) {
   return row;
 }
 
+/** No escalation: nobody manages a key that can do more than they can. */
+async function assertCanManage(ctx: AuthedContext, id: string): Promise<void> {
+  const grants = await q.findKeyGrants(ctx.deps.db, id);
+  if (!grants) throw notFound('API key');
+  const within = (list: readonly string[] | null) => list !== null && holdsAll(ctx.principal, list);
+  if (!within(grants.entitlements) && !within(grants.role_entitlements ?? [])) throw forbidden('The key can do things you cannot');
+}
+
+/** A key created through a narrowed key is narrowed the same way, unless it names narrower entitlements. */
+function inheritedEntitlements(ctx: AuthedContext): string[] | undefined {
+  const { principal } = ctx;
+  return principal.apiKeyId && principal.grantSets.length > 1 ? [...principal.grantSets[principal.grantSets.length - 1]!] : undefined;
+}
+
 export async function list(ctx: AuthedContext, input: { limit?: number; cursor?: string }) {
   const limit = input.limit ?? DEFAULT_LIMIT;
   return toPage(await q.listKeys(ctx.deps.db, { after: decodeCursor(input.cursor), limit }), limit, toApiKey);
@@ -40,7 +54,8 @@ export async function create(
   input: { name: string; description?: string; ttlSeconds?: number; serviceAccountId?: string; entitlements?: string[] },
 ): Promise<ApiKey & { key: string }> {
   if (input.serviceAccountId) await loadActable(ctx, input.serviceAccountId);
-  if (input.entitlements && !holdsAll(ctx.principal, input.entitlements)) {
+  const entitlements = input.entitlements ?? inheritedEntitlements(ctx);
+  if (entitlements && !holdsAll(ctx.principal, entitlements)) {
     throw forbidden("A key's entitlements must be a subset of its creator's");
   }
   const owner =
@@ -57,7 +72,7 @@ export async function create(
     prefix,
     secretHash,
     ...owner,
-    entitlements: input.entitlements ?? null,
+    entitlements: entitlements ?? null,
     expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000) : null,
     now,
   });
@@ -65,12 +80,13 @@ export async function create(
 }
 
 export async function update(ctx: AuthedContext, id: string, changes: { name?: string; description?: string }) {
-  await load(ctx, id);
+  await assertCanManage(ctx, id);
   await q.updateKey(ctx.deps.db, id, { ...changes, now: ctx.deps.clock.now() });
   return toApiKey(await load(ctx, id));
 }
 
 export async function remove(ctx: AuthedContext, id: string) {
+  await assertCanManage(ctx, id);
   const result = await q.deleteKey(ctx.deps.db, id);
   if (result.numDeletedRows === 0n) throw notFound('API key');
 }

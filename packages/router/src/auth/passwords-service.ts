@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { forbidden, invalidInput, unauthorized } from '../errors.js';
 import type { AuthedContext } from './principal.js';
-import { consume, type Limit } from '../rate-limits/service.js';
+import { consume, forgive, type Limit } from '../rate-limits/service.js';
 import { enqueueMail } from '../mail/queries.js';
 import { linkBase, linkWithToken } from '../settings/service.js';
 import { assertPasswordPolicy } from './password-policy.js';
@@ -12,15 +12,20 @@ import * as q from './queries.js';
 export async function changePassword(ctx: AuthedContext, currentPassword: string, newPassword: string): Promise<void> {
   const { principal } = ctx;
   if (principal.type !== 'user' || !principal.sessionId) throw unauthorized('Sign in as the user to change a password; API keys cannot');
-  const { db, passwords, clock } = ctx.deps;
+  const { db, passwords, clock, config } = ctx.deps;
+  // Guessing the current password with a stolen token is limited like logins.
+  const limits = [{ key: `password-change:user:${principal.id}`, max: config.loginMaxFailures }];
+  await consume({ db, now: clock.now(), seconds: config.loginWindow }, limits);
   const user = await q.findUserForPassword(db, principal.id);
   if (!user || !(await passwords.verify(user.password_hash, currentPassword))) throw forbidden('The current password is wrong');
+  await forgive(db, limits);
   await assertPasswordPolicy(db, newPassword, user.email, 'newPassword');
   const hash = await passwords.hash(newPassword);
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
     await q.setPasswordHash(trx, user.id, hash, now);
     await q.revokeUserSessions(trx, user.id, now, principal.sessionId!);
+    await q.deletePasswordResets(trx, user.id);
   });
 }
 
@@ -39,12 +44,23 @@ export async function requestPasswordReset(ctx: Context, email: string, resetUrl
   const { db, clock, config } = ctx.deps;
   const base = await linkBase(ctx, resetUrl, 'resetUrl', 'reset-password');
   await consume({ db, now: clock.now(), seconds: config.loginWindow }, resetLimits(ctx, email));
-  const user = await q.findActiveUserByEmail(db, email);
-  const token = randomToken();
-  if (!user) {
-    sha256Hex(token); // the same work as below, to keep the timing alike
-    return;
+  // Known and unknown emails answer no sooner than this, so the work done for a
+  // known one (a token and a mail in a transaction) does not show in the timing.
+  const answerAt = performance.now() + RESET_ANSWER_FLOOR_MS;
+  try {
+    await issueReset(ctx, email, base);
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, answerAt - performance.now())));
   }
+}
+
+const RESET_ANSWER_FLOOR_MS = 150;
+
+async function issueReset(ctx: Context, email: string, base: URL): Promise<void> {
+  const { db, clock, config } = ctx.deps;
+  const user = await q.findActiveUserByEmail(db, email);
+  if (!user) return;
+  const token = randomToken();
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + config.passwordResetTtl * 1000);
   await db.transaction().execute(async (trx) => {

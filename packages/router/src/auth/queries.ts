@@ -86,6 +86,11 @@ export function revokeUserSessions(db: Db, userId: string, now: Date, except?: s
   return query.execute();
 }
 
+/** Pending reset links die when the password or the email changes. */
+export function deletePasswordResets(db: Db, userId: string) {
+  return db.deleteFrom('password_resets').where('user_id', '=', userId).execute();
+}
+
 /** A newer request supersedes older tokens: they are deleted with it. */
 export function replacePasswordReset(db: Db, row: { userId: string; tokenHash: string; expiresAt: Date; now: Date }) {
   return db

@@ -79,7 +79,15 @@ export async function create(
   return { items: items.map((row) => toInvite(row!, now)) };
 }
 
+/** Renewing or revoking an invitation that gives a role needs the right to give that role. */
+async function assertCanManage(ctx: AuthedContext, id: string): Promise<void> {
+  const invite = await q.findOpenInvite(ctx.deps.db, id);
+  if (!invite) throw notFound('Invitation');
+  if (invite.role_id) await assertCanAssignRole(ctx, invite.role_id, 'invitation_id');
+}
+
 export async function renew(ctx: AuthedContext, id: string, ttlSeconds: number | undefined): Promise<Invite> {
+  await assertCanManage(ctx, id);
   const now = ctx.deps.clock.now();
   const ttl = await ttlOrDefault(ctx, ttlSeconds);
   const result = await q.setInviteExpiry(ctx.deps.db, id, new Date(now.getTime() + ttl * 1000), now);
@@ -88,6 +96,7 @@ export async function renew(ctx: AuthedContext, id: string, ttlSeconds: number |
 }
 
 export async function revoke(ctx: AuthedContext, id: string): Promise<void> {
+  await assertCanManage(ctx, id);
   const result = await q.revokeInvite(ctx.deps.db, id, ctx.deps.clock.now());
   if (result.numUpdatedRows === 0n) throw notFound('Invitation');
 }

@@ -28,10 +28,10 @@ export async function updateSettings(ctx: Context, changes: Omit<Parameters<type
  * an allowed redirect URL or be on PUBLIC_URL's origin, so mails never point elsewhere.
  */
 export async function linkBase(ctx: Context, requested: string | undefined, field: string, defaultPath: string): Promise<URL> {
-  const { publicUrl } = ctx.deps.config;
+  const { allowed_redirect_urls, public_url } = await q.readSettings(ctx.deps.db);
+  const publicUrl = (public_url ?? ctx.deps.config.publicUrl).replace(/\/+$/, '');
   if (requested === undefined) return new URL(defaultPath, `${publicUrl}/`);
   const url = new URL(requested);
-  const { allowed_redirect_urls } = await q.readSettings(ctx.deps.db);
   const ok = url.origin === new URL(publicUrl).origin || allowed_redirect_urls.some((prefix) => url.href === prefix || url.href.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`) || url.href.startsWith(`${prefix}?`));
   if (!ok) throw invalidInput([{ path: [field], message: 'Must be on PUBLIC_URL\'s origin or start with one of settings.allowedRedirectUrls' }]);
   return url;

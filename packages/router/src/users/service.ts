@@ -2,7 +2,7 @@ import type { Transaction, Database } from '@monospace/db';
 import type { Context } from '../context.js';
 import { conflict, forbidden, invalidInput, notFound } from '../errors.js';
 import { holdsAll, assertEntitled, type AuthedContext } from '../auth/principal.js';
-import { revokeUserSessions } from '../auth/queries.js';
+import { deletePasswordResets, revokeUserSessions } from '../auth/queries.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { decodeCursor, DEFAULT_LIMIT, toPage } from '../common/pagination.js';
 import { fillTemplate } from '../entitlements.js';
@@ -96,6 +96,7 @@ export async function updateUser(ctx: AuthedContext, id: string, changes: { name
       await revokeUserSessions(trx, id, now);
     }
     await q.updateUser(trx, id, { ...changes, now });
+    if (changes.email !== undefined) await deletePasswordResets(trx, id); // a link sent to the old address dies
   });
   return getUser(ctx, id);
 }
