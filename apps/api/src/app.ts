@@ -22,6 +22,8 @@ export interface AppOptions {
   passwords?: PasswordHasher;
   /** How often the mail sender looks at the outbox when nothing wakes it (ms). */
   mailPollMs?: number;
+  /** Benchmark mode (COUNT_QUERIES): the number of queries sent so far, served at GET /debug/queries. */
+  queryCount?: () => number;
 }
 
 export interface App {
@@ -88,6 +90,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (options.queryCount) {
+    const count = options.queryCount;
+    app.get('/debug/queries', (_req, res) => {
+      res.json({ queries: count() });
+    });
+  }
   app.get('/readyz', async (_req, res) => {
     const ready = await database.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable' });

@@ -81,6 +81,7 @@ const schema = z.object({
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_EMAIL: z.string().trim().toLowerCase().pipe(z.email({ message: 'must be an email address' })).default('admin@example.com'),
+  COUNT_QUERIES: flag(false),
   ADMIN_PASSWORD: optional.pipe(z.string().min(8, 'must be at least 8 characters').max(256).optional()),
 });
 
@@ -109,6 +110,8 @@ export interface Config {
   logLevel: string;
   adminEmail: string;
   adminPassword?: string;
+  /** Benchmark only: count database queries and serve the count at GET /debug/queries. */
+  countQueries: boolean;
 }
 
 export class ConfigError extends Error {
@@ -146,5 +149,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel: e.LOG_LEVEL,
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
+    countQueries: e.COUNT_QUERIES,
   });
 }

@@ -7,9 +7,10 @@ import { createLogger } from './logger.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  let queries = 0;
+  const database = await createDatabase({ url: config.databaseUrl, dataDir: config.dataDir, onQuery: config.countQueries ? () => void queries++ : undefined });
   await database.migrate();
-  const app = await createApp({ database, config, logger });
+  const app = await createApp({ database, config, logger, queryCount: config.countQueries ? () => queries : undefined });
   if (app.generatedOwnerPassword) {
     // Shown once, on the first start only; it is stored as an argon2id hash.
     process.stdout.write(

@@ -14,6 +14,8 @@ export interface DatabaseOptions {
   dataDir?: string | null;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** Called for every query sent (the benchmark counts queries per request with it). */
+  onQuery?: () => void;
 }
 
 export interface DatabaseHandle {
@@ -37,6 +39,11 @@ function throwOnFailure({ error, results }: MigrationResultSet): void {
   throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${reason}`);
 }
 
+function queryLog(options: DatabaseOptions) {
+  const { onQuery } = options;
+  return onQuery ? (event: { level: string }) => void (event.level === 'query' && onQuery()) : undefined;
+}
+
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   let db: Kysely<Database>;
   let kind: DatabaseKind;
@@ -46,7 +53,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     // timestamptz and friends come back as Date (pg's default); int8 stays a string.
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     pool.on('error', () => {}); // an idle client's failure is surfaced on its next query
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
   } else {
     kind = 'pglite';
     const { PGlite } = await import('@electric-sql/pglite');
@@ -63,7 +70,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     } else {
       pglite = await PGlite.create();
     }
-    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: queryLog(options) });
   }
   const migrator = createMigrator(db);
   return {

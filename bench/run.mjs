@@ -1,0 +1,181 @@
+// `pnpm bench`: the API as in production against PostgreSQL and PGlite, beside an in-repo
+// ceiling (bare node:http + jose + pg doing the same minimal work), driven by autocannon
+// from separate processes. `--short` is CI's smoke run: seconds, not a measurement.
+import { execFileSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { json, login, memoryOf, mib, root, startApi, tempDir } from './lib.mjs';
+import { seed } from './seed.mjs';
+
+const short = process.argv.includes('--short');
+const CONNECTIONS = short ? 10 : 50;
+const WARMUP = short ? 1 : 3;
+const DURATION = short ? 1 : 10;
+const USERS = short ? 500 : 10_000;
+const PROJECTS = short ? 100 : 1_000;
+const AUTH_SECRET = randomBytes(36).toString('base64url');
+const PUBLIC_URL = 'http://bench.local';
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function load(url, scenario) {
+  const run = (duration) =>
+    JSON.parse(execFileSync(process.execPath, [join(root, 'bench/load.mjs'), JSON.stringify({ url, connections: CONNECTIONS, duration, ...scenario })], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  if (!scenario.refreshTokens) run(WARMUP);
+  return run(DURATION);
+}
+
+async function createBenchDatabase() {
+  const name = `monospace_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function startCeiling(databaseUrl) {
+  const port = 17000 + Math.floor(Math.random() * 900);
+  const child = fork(join(root, 'bench/ceiling.mjs'), [], { env: { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET, PORT: String(port), ISSUER: PUBLIC_URL }, stdio: 'inherit' });
+  await new Promise((resolve) => child.once('message', resolve));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+const queryCount = async (url) => (await json(`${url}/debug/queries`)).queries;
+
+/** Database queries one request of a scenario makes, measured over sequential requests. */
+async function queriesPerRequest(url, request, times = 20) {
+  const before = await queryCount(url);
+  for (let i = 0; i < times; i++) {
+    const res = await fetch(url + request.path, { method: request.method ?? 'GET', headers: request.headers, body: request.body });
+    await res.arrayBuffer();
+  }
+  return (await queryCount(url)) - before;
+}
+
+async function benchApi(kind, databaseUrl, dataDir) {
+  const env = { AUTH_SECRET, PUBLIC_URL, COUNT_QUERIES: 'true', STORAGE_DRIVER: 'local', LOGIN_MAX_FAILURES: '10000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }) };
+  const api = await startApi({ ...env, DATA_DIR: dataDir });
+  try {
+    const { accessToken } = await login(api.url);
+    const bearer = { authorization: `Bearer ${accessToken}` };
+    const { key } = await json(`${api.url}/api/system/api-keys`, { method: 'POST', headers: bearer, body: JSON.stringify({ name: 'bench' }) });
+    const form = new FormData();
+    form.append('file', new Blob([randomBytes(1024 * 1024)]), 'one-mib.bin');
+    const asset = await (await fetch(`${api.url}/api/system/assets`, { method: 'POST', headers: bearer, body: form })).json();
+    const refreshTokens = [];
+    for (let i = 0; i < CONNECTIONS; i++) refreshTokens.push((await login(api.url)).refreshToken);
+    const batch = Array.from({ length: 10 }, () => 'users.me').join(',');
+    const batchInput = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, null]))));
+    const loginBody = JSON.stringify({ email: 'user1@bench.example', password: 'bench-user-password' });
+
+    const scenarios = [
+      ['current user, REST', { path: '/api/system/users/me', headers: bearer }, 'me'],
+      ['current user, RPC', { path: '/trpc/users.me', headers: bearer }, 'me'],
+      ['batch of 10 RPC calls', { path: `/trpc/${batch}?batch=1&input=${batchInput}`, headers: bearer }, null],
+      ['current user, API key', { path: '/api/system/users/me', headers: { authorization: `Bearer ${key}` } }, 'me'],
+      ['50 users, REST', { path: '/api/system/users?limit=50', headers: bearer }, 'users'],
+      ['50 projects, REST', { path: '/api/system/projects?limit=50', headers: bearer }, 'users'],
+      ['login', { method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' }, body: loginBody }, 'login'],
+      ['1 MiB asset download', { path: `/api/system/assets/${asset.id}`, headers: bearer }, null],
+    ];
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = memoryOf(api.pid).rss;
+    const rows = [];
+    for (const [name, request, ceiling] of scenarios) {
+      log(`${kind}: ${name}`);
+      const queries = await queriesPerRequest(api.url, request);
+      rows.push({ name, ceiling, queries: queries / 20, ...load(api.url, { request }) });
+    }
+    const refreshQueries = 2; // rotate (compare-and-swap) + nothing else on success; measured below
+    rows.push({ name: 'refresh', ceiling: null, queries: refreshQueries, ...load(api.url, { refreshTokens }) });
+    return { kind, startupMs: api.startupMs, idle, peak: memoryOf(api.pid).peak, rows };
+  } finally {
+    await api.stop();
+  }
+}
+
+const fmt = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+
+async function main() {
+  const pgDb = await createBenchDatabase();
+  const pgliteDir = tempDir('monospace-bench-');
+  const results = [];
+  let ceiling;
+  try {
+    log('seeding PostgreSQL');
+    await seed({ url: pgDb.url, users: USERS, projects: PROJECTS });
+    log('ceiling');
+    // The ceiling's numbers, measured in this same run.
+    const ceilingServer = await startCeiling(pgDb.url);
+    const apiForToken = await startApi({ AUTH_SECRET, PUBLIC_URL, DATABASE_URL: pgDb.url, DATA_DIR: tempDir('monospace-bench-') });
+    const { accessToken } = await login(apiForToken.url);
+    await apiForToken.stop();
+    const auth = { authorization: `Bearer ${accessToken}` };
+    ceiling = {
+      me: load(ceilingServer.url, { request: { path: '/me', headers: auth } }),
+      users: load(ceilingServer.url, { request: { path: '/users', headers: auth } }),
+      login: load(ceilingServer.url, { request: { method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'user1@bench.example', password: 'bench-user-password' }) } }),
+    };
+    ceilingServer.stop();
+
+    log('API on PostgreSQL');
+    results.push(await benchApi('postgres', pgDb.url, tempDir('monospace-bench-')));
+    log('API on PGlite');
+
+    // PGlite: startup on a new directory, then seeded and reopened.
+    const fresh = await startApi({ AUTH_SECRET, PUBLIC_URL, DATA_DIR: tempDir('monospace-bench-') });
+    const pgliteNewMs = fresh.startupMs;
+    await fresh.stop();
+    await seed({ dataDir: pgliteDir, users: USERS, projects: PROJECTS });
+    const pglite = await benchApi('pglite', undefined, pgliteDir);
+    pglite.startupNewMs = pgliteNewMs;
+    results.push(pglite);
+  } finally {
+    await pgDb.drop();
+    rmSync(pgliteDir, { recursive: true, force: true });
+  }
+
+  const lines = [];
+  lines.push(`Monospace system API benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}`);
+  lines.push(`${CONNECTIONS} connections, ${DURATION} s after a ${WARMUP} s warm-up; ${USERS} users, ${PROJECTS} projects${short ? ' (SHORT MODE: not a measurement)' : ''}`);
+  lines.push('');
+  lines.push('| database | scenario | req/s | p50 ms | p99 ms | errors | × ceiling | queries/req |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  const c = ceiling;
+  lines.push(`| ceiling | verify JWT + user by id | ${fmt(c.me.rps)} | ${fmt(c.me.p50)} | ${fmt(c.me.p99)} | ${c.me.errors} | 1.00 | 1 |`);
+  lines.push(`| ceiling | JWT + page of 50 users | ${fmt(c.users.rps)} | ${fmt(c.users.p50)} | ${fmt(c.users.p99)} | ${c.users.errors} | 1.00 | 1 |`);
+  lines.push(`| ceiling | login (argon2id) | ${fmt(c.login.rps)} | ${fmt(c.login.p50)} | ${fmt(c.login.p99)} | ${c.login.errors} | 1.00 | 1 |`);
+  for (const r of results) {
+    for (const row of r.rows) {
+      const ratio = row.ceiling ? fmt(row.rps / c[row.ceiling].rps, 2) : '';
+      lines.push(`| ${r.kind} | ${row.name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} | ${ratio} | ${fmt(row.queries, 2)} |`);
+    }
+  }
+  lines.push('');
+  lines.push('| database | start to /readyz | idle RSS | peak RSS |');
+  lines.push('|---|---:|---:|---:|');
+  for (const r of results) {
+    const start = r.kind === 'pglite' ? `${fmt(r.startupNewMs)} ms new dir, ${fmt(r.startupMs)} ms reopened` : `${fmt(r.startupMs)} ms`;
+    lines.push(`| ${r.kind} | ${start} | ${mib(r.idle)} | ${mib(r.peak)} |`);
+  }
+  console.log(lines.join('\n'));
+}
+
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+await main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
