@@ -9,13 +9,12 @@ const requests = refreshTokens
         method: 'POST',
         path: '/api/auth/refresh',
         headers: { 'content-type': 'application/json' },
-        // Each connection follows its own rotation chain: a token works once.
-        setupRequest(req, context) {
-          context.token ??= refreshTokens.pop();
-          return { ...req, body: JSON.stringify({ refreshToken: context.token }) };
+        // A token works once: each request takes one from the pool, each answer puts its successor back.
+        setupRequest(req) {
+          return { ...req, body: JSON.stringify({ refreshToken: refreshTokens.pop() }) };
         },
-        onResponse(status, body, context) {
-          if (status === 200) context.token = JSON.parse(body).refreshToken;
+        onResponse(status, body) {
+          if (status === 200) refreshTokens.push(JSON.parse(body).refreshToken);
         },
       },
     ]
