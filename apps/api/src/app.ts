@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import cors from 'cors';
 import type { DatabaseHandle } from '@monospace/db';
-import { createPasswordHasher, createTokenService, bootstrap, databaseStorage, localStorage, OutboxSender, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
+import { createPasswordHasher, createTokenService, bootstrap, databaseStorage, localStorage, OutboxSender, PrincipalCache, type Clock, type RouterDeps, type PasswordHasher } from '@monospace/router';
 import { join, resolve } from 'node:path';
 import { assetRoutes } from './http/assets.js';
 import { createMailTransport } from './mail.js';
@@ -64,6 +64,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
   });
   const document = buildOpenApiDocument(config.publicUrl);
+  const principals = new PrincipalCache();
+  const unlisten = await database.listen('monospace_auth', {
+    ready: () => principals.ready(),
+    message: () => principals.clear(),
+    lost: () => principals.lost(),
+  });
   const outbox = new OutboxSender({ db: database.db, clock, logger, transport: createMailTransport(config, logger), pollMs: options.mailPollMs });
   const deps: RouterDeps = {
     db: database.db,
@@ -73,6 +79,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwords,
     logger,
     mail: outbox,
+    principals,
     storage: config.storageDriver === 'database' ? databaseStorage(database.db) : localStorage(resolve(join(config.dataDir, 'files'))),
     openApiDocument: () => document,
   };
@@ -107,5 +114,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  return { express: app, deps, generatedOwnerPassword: boot.createdOwner?.generatedPassword, stop: () => outbox.stop() };
+  return { express: app, deps, generatedOwnerPassword: boot.createdOwner?.generatedPassword, stop: async () => {
+      await outbox.stop();
+      await unlisten();
+    },
+  };
 }

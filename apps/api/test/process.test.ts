@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
 
 const root = resolve(import.meta.dirname, '../../..');
 const dirs: string[] = [];
@@ -76,4 +77,48 @@ describe('the server process (embedded PGlite)', () => {
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/PORT: must be a whole number/);
   });
+});
+
+const postgresUrl = inject('postgresUrl');
+
+describe.runIf(postgresUrl)('two API processes on one PostgreSQL', () => {
+  it('share revocations at once: a logout or a key deletion on one is refused by the other', async () => {
+    const name = `ms_two_${process.pid}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(postgresUrl);
+    url.pathname = `/${name}`;
+    const env = { DATABASE_URL: url.toString(), ADMIN_EMAIL: 'two@example.com', ADMIN_PASSWORD: 'two-processes-1', AUTH_SECRET: 'a-shared-secret-of-at-least-32-characters', PUBLIC_URL: 'http://api.example.test' };
+    const [portA, portB] = [freePort(), freePort()];
+    const a = startServer({ ...env, PORT: String(portA), DATA_DIR: mkdtempSync(join(tmpdir(), 'monospace-a-')) });
+    await waitFor(ready(portA));
+    const b = startServer({ ...env, PORT: String(portB), DATA_DIR: mkdtempSync(join(tmpdir(), 'monospace-b-')) });
+    await waitFor(ready(portB));
+    const api = (port: number, path: string, init: { method?: string; token?: string; body?: unknown } = {}) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    try {
+      const tokens = await (await api(portA, '/api/auth/login', { method: 'POST', body: { email: 'two@example.com', password: 'two-processes-1' } })).json();
+      // B has checked (and cached) the caller; A ends the session.
+      for (let i = 0; i < 3; i++) expect((await api(portB, '/api/system/users/me', { token: tokens.accessToken })).status).toBe(200);
+      expect((await api(portA, '/api/auth/logout', { method: 'POST', body: { refreshToken: tokens.refreshToken } })).status).toBe(204);
+      await expect.poll(async () => (await api(portB, '/api/system/users/me', { token: tokens.accessToken })).status, { timeout: 1000, interval: 10 }).toBe(401);
+
+      const owner = await (await api(portA, '/api/auth/login', { method: 'POST', body: { email: 'two@example.com', password: 'two-processes-1' } })).json();
+      const key = await (await api(portA, '/api/system/api-keys', { method: 'POST', token: owner.accessToken, body: { name: 'shared' } })).json();
+      expect((await api(portB, '/api/system/users/me', { token: key.key })).status).toBe(200);
+      expect((await api(portA, `/api/system/api-keys/${key.id}`, { method: 'DELETE', token: owner.accessToken })).status).toBe(204);
+      await expect.poll(async () => (await api(portB, '/api/system/users/me', { token: key.key })).status, { timeout: 1000, interval: 10 }).toBe(401);
+    } finally {
+      a.child.kill('SIGTERM');
+      b.child.kill('SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  }, 120_000);
 });

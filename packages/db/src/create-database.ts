@@ -18,11 +18,23 @@ export interface DatabaseOptions {
   onQuery?: () => void;
 }
 
+export interface ListenCallbacks {
+  ready(): void;
+  message(): void;
+  lost(): void;
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
   /** Applies every pending migration. */
   migrate(): Promise<void>;
+  /**
+   * Follows NOTIFY on `channel` (a dedicated connection on PostgreSQL, in-process
+   * on PGlite): `ready` when listening (again), `message` for each notification,
+   * `lost` when notifications may have been missed. Resolves to the function that stops it.
+   */
+  listen(channel: string, on: ListenCallbacks): Promise<() => Promise<void>>;
   /** True when the database answers and no migration is pending. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -48,7 +60,31 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   let db: Kysely<Database>;
   let kind: DatabaseKind;
   let release = () => {};
+  let listen: DatabaseHandle['listen'];
   if (options.url) {
+    const url = options.url;
+    listen = async (channel, on) => {
+      let client: pg.Client | undefined;
+      let stopped = false;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url });
+        c.on('notification', (n) => n.channel === channel && on.message());
+        c.on('error', () => {
+          on.lost();
+          c.end().catch(() => {});
+          if (!stopped) setTimeout(() => void connect().catch(() => on.lost()), 1000).unref();
+        });
+        await c.connect();
+        await c.query(`listen ${channel}`);
+        client = c;
+        on.ready();
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        await client?.end().catch(() => {});
+      };
+    };
     kind = 'postgres';
     // timestamptz and friends come back as Date (pg's default); int8 stays a string.
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
@@ -71,11 +107,18 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       pglite = await PGlite.create();
     }
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: queryLog(options) });
+    const instance = pglite;
+    listen = async (channel, on) => {
+      const unsubscribe = await instance.listen(channel, () => on.message());
+      on.ready();
+      return unsubscribe;
+    };
   }
   const migrator = createMigrator(db);
   return {
     db,
     kind,
+    listen,
     async migrate() {
       throwOnFailure(await migrator.migrateToLatest());
     },

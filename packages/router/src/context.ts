@@ -3,6 +3,7 @@ import type { Logger } from './logger.js';
 import type { TokenService } from './auth/tokens.js';
 import type { PasswordHasher } from './auth/passwords.js';
 import type { Storage } from './files/storage.js';
+import type { PrincipalCache } from './auth/principal-cache.js';
 
 export interface Clock {
   now(): Date;
@@ -28,6 +29,8 @@ export interface RouterDeps {
   tokens: TokenService;
   passwords: PasswordHasher;
   logger: Logger;
+  /** Callers already checked, cleared by the database's auth notifications. */
+  principals: PrincipalCache;
   /** Where file bytes live (STORAGE_DRIVER). */
   storage: Storage;
   /** Tells the mail sender that a commit queued mail. */

@@ -12,3 +12,4 @@ export { localStorage, databaseStorage, type Storage, type ByteRange } from './f
 export { assertEntitled, authenticate, can, type Principal } from './auth/principal.js';
 export { newUploadId, recordUpload, get as getFile } from './files/service.js';
 export { fileOutput, type FileInfo } from './files/schemas.js';
+export { PrincipalCache } from './auth/principal-cache.js';

@@ -32,9 +32,23 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+/** Mutations that can only add access; every other one may end or narrow some. */
+const GRANTING = new Set(['auth.login', 'auth.refresh']);
 
-export const authedProcedure = t.procedure.use(async ({ ctx, type, next }) => {
+/**
+ * Other processes drop their cached callers when the database notifies them;
+ * this process drops its own as soon as a change commits, so a revocation made
+ * here holds from the very next request, whatever the notification's timing.
+ */
+const base = t.procedure.use(async ({ ctx, type, path, next }) => {
+  const result = await next();
+  if (type === 'mutation' && !GRANTING.has(path)) ctx.deps.principals.clear();
+  return result;
+});
+
+export const publicProcedure = base;
+
+export const authedProcedure = base.use(async ({ ctx, type, next }) => {
   const principal = await authenticate(ctx, type);
   return next({ ctx: { principal } });
 });

@@ -60,6 +60,21 @@ export function assertTrustedOrigin(ctx: Context): void {
   if (!isTrustedOrigin(ctx)) throw forbidden('Cookie-authenticated requests that change state must come from an allowed Origin');
 }
 
+type SessionRow = NonNullable<Awaited<ReturnType<typeof findSessionPrincipal>>>;
+
+/** The live session's user and grants: from the cache, else one indexed query (then cached). */
+async function sessionPrincipal(ctx: Context, sessionId: string, userId: string): Promise<Pick<SessionRow, 'id' | 'entitlements'> | undefined> {
+  const { principals, db, clock } = ctx.deps;
+  const now = clock.now();
+  const key = `session:${sessionId}`;
+  const cached = principals.get<SessionRow>(key);
+  if (cached && cached.id === userId && cached.expires_at > now) return cached;
+  const generation = principals.snapshot();
+  const row = await findSessionPrincipal(db, sessionId, userId, now);
+  if (row) principals.set(key, row, generation);
+  return row;
+}
+
 /**
  * Who is calling, from the first credential present: a Bearer access token,
  * then the access cookie. Checks the session is live at once (not at expiry).
@@ -73,7 +88,7 @@ export async function authenticate(ctx: Context, type: 'query' | 'mutation' | 's
   if (!claims) throw unauthorized('Invalid or expired access token');
   const via = bearer ? 'bearer' : 'cookie';
   if (via === 'cookie' && type !== 'query') assertTrustedOrigin(ctx);
-  const row = await findSessionPrincipal(ctx.deps.db, claims.sid, claims.sub, ctx.deps.clock.now());
+  const row = await sessionPrincipal(ctx, claims.sid, claims.sub);
   if (!row) throw unauthorized('The session has ended');
   return { type: 'user', id: row.id, sessionId: claims.sid, apiKeyId: null, grantSets: [row.entitlements ?? []], via };
 }

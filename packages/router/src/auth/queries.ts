@@ -8,7 +8,7 @@ export function findSessionPrincipal(db: Db, sessionId: string, userId: string, 
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .leftJoin('roles as r', 'r.id', 'u.role_id')
-    .select(['u.id', 'r.entitlements'])
+    .select(['u.id', 'r.entitlements', 's.expires_at'])
     .where('s.id', '=', sessionId)
     .where('s.user_id', '=', userId)
     .where('s.revoked_at', 'is', null)

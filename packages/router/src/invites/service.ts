@@ -116,7 +116,6 @@ export async function accept(ctx: Context, input: { token: string; password?: st
   const invite = await q.findLiveInviteByToken(db, tokenHash, clock.now());
   if (!invite) throw invalidInput(INVALID_TOKEN);
   const existing = await q.findUserIdByEmail(db, invite.email);
-  if (existing && !invite.project_id) throw conflict('This email already belongs to a user of the organization');
   let passwordHash: string | undefined;
   if (!existing) {
     if (input.password === undefined) throw invalidInput([{ path: ['password'], message: 'Required to create the account' }]);
@@ -129,6 +128,8 @@ export async function accept(ctx: Context, input: { token: string; password?: st
     userId = await db.transaction().execute(async (trx) => {
       const won = await q.markAccepted(trx, tokenHash, now);
       if (!won) throw invalidInput(INVALID_TOKEN);
+      // Checked once the invitation is ours, so a concurrent loser sees 400, not this.
+      if (existing && !won.project_id) throw conflict('This email already belongs to a user of the organization');
       const id = existing
         ? existing.id
         : (await q.insertInvitedUser(trx, { email: won.email, name: input.name ?? '', passwordHash: passwordHash!, roleId: won.role_id ?? (await q.roleIdByName(trx, 'member')).id, now })).id;
