@@ -102,14 +102,14 @@ describe.runIf(postgresUrl)('two API processes on one PostgreSQL', () => {
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
     try {
-      const tokens = await (await api(portA, '/api/auth/login', { method: 'POST', body: { email: 'two@example.com', password: 'two-processes-1' } })).json();
+      const tokens = (await (await api(portA, '/api/auth/login', { method: 'POST', body: { email: 'two@example.com', password: 'two-processes-1' } })).json()) as { accessToken: string; refreshToken: string };
       // B has checked (and cached) the caller; A ends the session.
       for (let i = 0; i < 3; i++) expect((await api(portB, '/api/system/users/me', { token: tokens.accessToken })).status).toBe(200);
       expect((await api(portA, '/api/auth/logout', { method: 'POST', body: { refreshToken: tokens.refreshToken } })).status).toBe(204);
       await expect.poll(async () => (await api(portB, '/api/system/users/me', { token: tokens.accessToken })).status, { timeout: 1000, interval: 10 }).toBe(401);
 
-      const owner = await (await api(portA, '/api/auth/login', { method: 'POST', body: { email: 'two@example.com', password: 'two-processes-1' } })).json();
-      const key = await (await api(portA, '/api/system/api-keys', { method: 'POST', token: owner.accessToken, body: { name: 'shared' } })).json();
+      const owner = (await (await api(portA, '/api/auth/login', { method: 'POST', body: { email: 'two@example.com', password: 'two-processes-1' } })).json()) as { accessToken: string };
+      const key = (await (await api(portA, '/api/system/api-keys', { method: 'POST', token: owner.accessToken, body: { name: 'shared' } })).json()) as { id: string; key: string };
       expect((await api(portB, '/api/system/users/me', { token: key.key })).status).toBe(200);
       expect((await api(portA, `/api/system/api-keys/${key.id}`, { method: 'DELETE', token: owner.accessToken })).status).toBe(204);
       await expect.poll(async () => (await api(portB, '/api/system/users/me', { token: key.key })).status, { timeout: 1000, interval: 10 }).toBe(401);
