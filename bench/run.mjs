@@ -57,6 +57,7 @@ const queryCount = async (url) => (await json(`${url}/debug/queries`)).queries;
 
 /** Database queries one request of a scenario makes, measured over sequential requests. */
 async function queriesPerRequest(url, request, times = 20) {
+  await new Promise((r) => setTimeout(r, 1000)); // let the previous load's in-flight requests finish
   const before = await queryCount(url);
   for (let i = 0; i < times; i++) {
     const res = await fetch(url + request.path, { method: request.method ?? 'GET', headers: request.headers, body: request.body });

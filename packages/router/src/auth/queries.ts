@@ -21,8 +21,10 @@ export function findUserCredentials(db: Db, email: string) {
   return db.selectFrom('users').select(['id', 'password_hash', 'status']).where('email', '=', email).executeTakeFirst();
 }
 
+/** A new session and the user's lastLoginAt, in one statement. */
 export function insertSession(db: Db, row: { userId: string; jtiHash: string; now: Date; expiresAt: Date; ip: string | null; userAgent: string | null }) {
   return db
+    .with('touched', (w) => w.updateTable('users').set({ last_login_at: row.now }).where('id', '=', row.userId).returning('id'))
     .insertInto('sessions')
     .values({
       user_id: row.userId,
@@ -35,10 +37,6 @@ export function insertSession(db: Db, row: { userId: string; jtiHash: string; no
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-}
-
-export function touchLastLogin(db: Db, userId: string, now: Date) {
-  return db.updateTable('users').set({ last_login_at: now }).where('id', '=', userId).execute();
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { unauthorized } from '../errors.js';
 import { consume, forgive, type Limit, type Window } from '../rate-limits/service.js';
 import { sha256Hex } from './tokens.js';
-import { findSession, findUserCredentials, insertSession, revokeSession, rotateSessionJti, touchLastLogin } from './queries.js';
+import { findSession, findUserCredentials, insertSession, revokeSession, rotateSessionJti } from './queries.js';
 
 export interface IssuedTokens {
   accessToken: string;
@@ -52,17 +52,13 @@ export async function login(ctx: Context, email: string, password: string): Prom
 
   const now = clock.now();
   const jti = randomUUID();
-  const session = await db.transaction().execute(async (trx) => {
-    const created = await insertSession(trx, {
-      userId: user.id,
-      jtiHash: sha256Hex(jti),
-      now,
-      expiresAt: new Date(now.getTime() + tokens.refreshTtl * 1000),
-      ip: ctx.req.ip,
-      userAgent: ctx.req.userAgent?.slice(0, 512) ?? null,
-    });
-    await touchLastLogin(trx, user.id, now);
-    return created;
+  const session = await insertSession(db, {
+    userId: user.id,
+    jtiHash: sha256Hex(jti),
+    now,
+    expiresAt: new Date(now.getTime() + tokens.refreshTtl * 1000),
+    ip: ctx.req.ip,
+    userAgent: ctx.req.userAgent?.slice(0, 512) ?? null,
   });
   await forgive(db, limits);
   return issueTokens(ctx, user.id, session.id, jti);

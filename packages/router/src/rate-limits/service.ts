@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '@monospace/db';
 import { AppError } from '../errors.js';
-import { decrementCounter, deleteCounter, incrementCounter } from './queries.js';
+import { forgiveCounters, incrementCounters } from './queries.js';
 
 /** A fixed-window limit kept in the database, so every API process shares it. */
 export interface Limit {
@@ -27,8 +27,8 @@ function tooMany(seconds: number): AppError {
 export async function consume(window: Window, limits: Limit[]): Promise<void> {
   const cutoff = new Date(window.now.getTime() - window.seconds * 1000);
   let exceeded: number | null = null;
-  for (const limit of limits) {
-    const row = await incrementCounter(window.db, limit.key, window.now, cutoff);
+  for (const row of await incrementCounters(window.db, limits.map((l) => l.key), window.now, cutoff)) {
+    const limit = limits.find((l) => l.key === row.key)!;
     if (row.count > limit.max) exceeded = Math.max(exceeded ?? 0, retryAfter(row.window_start, window));
   }
   if (exceeded !== null) throw tooMany(exceeded);
@@ -36,6 +36,5 @@ export async function consume(window: Window, limits: Limit[]): Promise<void> {
 
 /** A success after counted attempts: the first limit (the account's) starts over, the others get their count back. */
 export async function forgive(db: Kysely<Database>, [own, ...shared]: Limit[]): Promise<void> {
-  if (own) await deleteCounter(db, own.key);
-  for (const limit of shared) await decrementCounter(db, limit.key);
+  await forgiveCounters(db, own ? [own.key] : [], shared.map((l) => l.key));
 }
