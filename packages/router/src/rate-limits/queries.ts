@@ -1,11 +1,14 @@
 import type { Database, Kysely } from '@monospace/db';
 
-/** A success after counted attempts: `reset` starts over, `giveBack` get their count back; one statement. */
-export function forgiveCounters(db: Kysely<Database>, reset: string[], giveBack: string[]) {
+/**
+ * A success after a counted attempt: `reset` starts over, otherwise the count is given back.
+ * One row per statement: a statement holding two row locks could deadlock with the upsert below.
+ */
+export function forgiveCounter(db: Kysely<Database>, key: string, reset: boolean) {
   return db
     .updateTable('rate_limits')
-    .set((eb) => ({ count: eb.case().when('key', 'in', reset.length ? reset : ['']).then(0).else(eb('count', '-', 1)).end() }))
-    .where('key', 'in', [...reset, ...giveBack])
+    .set((eb) => ({ count: reset ? 0 : eb('count', '-', 1) }))
+    .where('key', '=', key)
     .where('count', '>', 0)
     .execute();
 }
@@ -14,7 +17,8 @@ export function forgiveCounters(db: Kysely<Database>, reset: string[], giveBack:
 export function incrementCounters(db: Kysely<Database>, keys: string[], now: Date, windowStartsAfter: Date) {
   return db
     .insertInto('rate_limits')
-    .values(keys.map((key) => ({ key, window_start: now, count: 1 })))
+    // Sorted: concurrent upserts lock their rows in one order, so they cannot deadlock.
+    .values([...keys].sort().map((key) => ({ key, window_start: now, count: 1 })))
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
         window_start: eb.case().when('rate_limits.window_start', '<=', windowStartsAfter).then(eb.ref('excluded.window_start')).else(eb.ref('rate_limits.window_start')).end(),

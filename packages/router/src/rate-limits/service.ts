@@ -1,6 +1,6 @@
 import type { Database, Kysely } from '@monospace/db';
 import { AppError } from '../errors.js';
-import { forgiveCounters, incrementCounters } from './queries.js';
+import { forgiveCounter, incrementCounters } from './queries.js';
 
 /** A fixed-window limit kept in the database, so every API process shares it. */
 export interface Limit {
@@ -36,5 +36,6 @@ export async function consume(window: Window, limits: Limit[]): Promise<void> {
 
 /** A success after counted attempts: the first limit (the account's) starts over, the others get their count back. */
 export async function forgive(db: Kysely<Database>, [own, ...shared]: Limit[]): Promise<void> {
-  await forgiveCounters(db, own ? [own.key] : [], shared.map((l) => l.key));
+  if (own) await forgiveCounter(db, own.key, true);
+  for (const limit of shared) await forgiveCounter(db, limit.key, false);
 }
