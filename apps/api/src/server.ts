@@ -4,6 +4,9 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 
+// A closed standard output (its pipe reader gone) must not crash or hang the process.
+process.stdout.on('error', () => {});
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
