@@ -72,6 +72,17 @@ describe('the server process (embedded PGlite)', () => {
     expect(await again.exited).toBe(0);
   }, 120_000);
 
+  it('exits on SIGTERM even when its standard output is gone (a `| tee` stopped first)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'monospace-'));
+    dirs.push(dir);
+    const port = freePort();
+    const run = startServer({ DATA_DIR: dir, PORT: String(port), ADMIN_PASSWORD: 'pipe-closed-1' });
+    await waitFor(ready(port));
+    run.child.stdout!.destroy(); // the reader of the pipe goes away
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  }, 60_000);
+
   it('stops at start with a message naming a bad variable', async () => {
     const run = startServer({ PORT: 'eighty', DATA_DIR: join(tmpdir(), 'unused') });
     expect(await run.exited).toBe(1);
