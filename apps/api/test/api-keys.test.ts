@@ -7,11 +7,9 @@ const KEY = /^msk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/;
 
 describe.each(DATABASES)('API keys and service accounts on %s', (kind) => {
   let app: TestApp, owner: SignedIn, member: SignedIn, admin: SignedIn;
-  const roles: Record<string, string> = {};
+  let roles: Record<string, string>;
   beforeAll(async () => {
-    ({ app, owner, member } = await startSuite(kind));
-    admin = await signedIn(app, 'admin');
-    for (const r of (await call(app, 'GET', '/api/system/roles', { token: owner.accessToken })).body.items) roles[r.name] = r.id;
+    ({ app, owner, member, admin, roles } = await startSuite(kind));
   });
   afterAll(() => app.close());
 

@@ -215,8 +215,12 @@ export function cookieHeader(setCookies: string[]): string {
 
 export type SignedIn = Awaited<ReturnType<typeof signedIn>>;
 
-/** An app with a signed-in owner and member: what most suites start from. */
+/** An app with a signed-in owner, admin and member, and the built-in roles' ids: what most suites start from. */
 export async function startSuite(kind: DatabaseKind, env: Record<string, string> = {}) {
   const app = await startApp(kind, env);
-  return { app, owner: await signedIn(app, 'owner'), member: await signedIn(app, 'member') };
+  const owner = await signedIn(app, 'owner');
+  const roles: Record<string, string> = Object.fromEntries(
+    (await call<{ items: { name: string; id: string }[] }>(app, 'GET', '/api/system/roles', { token: owner.accessToken })).body.items.map((r) => [r.name, r.id]),
+  );
+  return { app, owner, admin: await signedIn(app, 'admin'), member: await signedIn(app, 'member'), roles };
 }

@@ -5,11 +5,9 @@ afterAll(closeDatabases);
 
 describe.each(DATABASES)('users, roles and settings on %s', (kind) => {
   let app: TestApp, owner: SignedIn, member: SignedIn, admin: SignedIn;
-  const roles: Record<string, string> = {};
+  let roles: Record<string, string>;
   beforeAll(async () => {
-    ({ app, owner, member } = await startSuite(kind));
-    admin = await signedIn(app, 'admin');
-    for (const r of (await call(app, 'GET', '/api/system/roles', { token: owner.accessToken })).body.items) roles[r.name] = r.id;
+    ({ app, owner, member, admin, roles } = await startSuite(kind));
   });
   afterAll(() => app.close());
 

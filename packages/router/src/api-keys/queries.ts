@@ -5,13 +5,18 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const COLUMNS = ['k.id', 'k.name', 'k.description', 'k.prefix', 'k.user_id', 'k.service_account_id', 'k.entitlements', 'k.expires_at', 'k.last_used_at', 'k.created_at'] as const;
 
-/** What a key can do at most: its principal's role grants (narrowed further by its own entitlements). */
-export function findKeyGrants(db: Db, id: string) {
+/** Keys with their principal (user or service account) and that principal's role. */
+function keysWithPrincipal(db: Db) {
   return db
     .selectFrom('api_keys as k')
     .leftJoin('users as u', 'u.id', 'k.user_id')
     .leftJoin('service_accounts as sa', 'sa.id', 'k.service_account_id')
-    .leftJoin('roles as r', (join) => join.on((eb) => eb('r.id', '=', eb.fn.coalesce('u.role_id', 'sa.role_id'))))
+    .leftJoin('roles as r', (join) => join.on((eb) => eb('r.id', '=', eb.fn.coalesce('u.role_id', 'sa.role_id'))));
+}
+
+/** What a key can do at most: its principal's role grants (narrowed further by its own entitlements). */
+export function findKeyGrants(db: Db, id: string) {
+  return keysWithPrincipal(db)
     .select(['k.entitlements', 'r.entitlements as role_entitlements'])
     .where('k.id', '=', id)
     .executeTakeFirst();
@@ -19,11 +24,7 @@ export function findKeyGrants(db: Db, id: string) {
 
 /** Everything authentication needs of a key, its principal and their role: one indexed query. */
 export function findKeyPrincipal(db: Db, prefix: string) {
-  return db
-    .selectFrom('api_keys as k')
-    .leftJoin('users as u', 'u.id', 'k.user_id')
-    .leftJoin('service_accounts as sa', 'sa.id', 'k.service_account_id')
-    .leftJoin('roles as r', (join) => join.on((eb) => eb('r.id', '=', eb.fn.coalesce('u.role_id', 'sa.role_id'))))
+  return keysWithPrincipal(db)
     .select([
       'k.id',
       'k.secret_hash',
