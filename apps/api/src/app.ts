@@ -80,7 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger,
     mail: outbox,
     principals,
-    storage: config.storageDriver === 'database' ? databaseStorage(database.db) : localStorage(resolve(join(config.dataDir, 'files'))),
+    storage: config.storageDriver === 'database' ? databaseStorage(database.chunks) : localStorage(resolve(join(config.dataDir, 'files'))),
     openApiDocument: () => document,
   };
   outbox.start();

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Database } from './types.js';
 import { migrations } from './migrations/index.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { copyChunkStore, sqlChunkStore, type ChunkStore } from './file-chunks.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -35,6 +36,8 @@ export interface DatabaseHandle {
    * `lost` when notifications may have been missed. Resolves to the function that stops it.
    */
   listen(channel: string, on: ListenCallbacks): Promise<() => Promise<void>>;
+  /** The `database` storage driver's chunks, moved without text encoding where the protocol allows. */
+  chunks: ChunkStore;
   /** True when the database answers and no migration is pending. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -61,6 +64,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   let kind: DatabaseKind;
   let release = () => {};
   let listen: DatabaseHandle['listen'];
+  let chunks: ChunkStore;
   if (options.url) {
     const url = options.url;
     listen = async (channel, on) => {
@@ -90,6 +94,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     pool.on('error', () => {}); // an idle client's failure is surfaced on its next query
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
+    chunks = copyChunkStore(pool);
   } else {
     kind = 'pglite';
     const { PGlite } = await import('@electric-sql/pglite');
@@ -107,6 +112,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       pglite = await PGlite.create();
     }
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: queryLog(options) });
+    chunks = sqlChunkStore(db);
     const instance = pglite;
     listen = async (channel, on) => {
       const unsubscribe = await instance.listen(channel, () => on.message());
@@ -119,6 +125,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     db,
     kind,
     listen,
+    chunks,
     async migrate() {
       throwOnFailure(await migrator.migrateToLatest());
     },

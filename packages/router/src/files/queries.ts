@@ -37,18 +37,3 @@ export function insertFile(
 export function deleteFile(db: Db, id: string) {
   return db.deleteFrom('files').where('id', '=', id).executeTakeFirst();
 }
-
-// ---- chunks of the `database` storage driver ----
-
-export function insertChunk(db: Db, fileId: string, seq: number, data: Uint8Array) {
-  return db.insertInto('file_chunks').values({ file_id: fileId, seq, data }).execute();
-}
-
-export async function readChunk(db: Db, fileId: string, seq: number): Promise<Uint8Array | undefined> {
-  const row = await db.selectFrom('file_chunks').select('data').where('file_id', '=', fileId).where('seq', '=', seq).executeTakeFirst();
-  return row?.data;
-}
-
-export function deleteChunks(db: Db, fileId: string) {
-  return db.deleteFrom('file_chunks').where('file_id', '=', fileId).execute();
-}

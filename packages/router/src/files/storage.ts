@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Database, Kysely } from '@monospace/db';
-import { deleteChunks, insertChunk, readChunk } from './queries.js';
+import type { ChunkStore } from '@monospace/db';
 
 /** Inclusive byte range, as HTTP ranges are. */
 export interface ByteRange {
@@ -50,9 +49,10 @@ const CHUNK = 1024 * 1024;
 
 /**
  * Bytes in PostgreSQL (or PGlite), in 1 MiB chunks, streamed in and out one
- * chunk at a time: for several API instances that share no disk.
+ * chunk at a time: for several API instances that share no disk. The incoming
+ * buffers of a chunk are handed on as they are, never joined.
  */
-export function databaseStorage(db: Kysely<Database>): Storage {
+export function databaseStorage(chunks: ChunkStore): Storage {
   return {
     async write(key, body) {
       let seq = 0;
@@ -60,12 +60,18 @@ export function databaseStorage(db: Kysely<Database>): Storage {
       let pendingBytes = 0;
       const flush = async (all: boolean) => {
         while (pendingBytes >= CHUNK || (all && pendingBytes > 0)) {
-          const joined = Buffer.concat(pending, pendingBytes);
-          const chunk = joined.subarray(0, Math.min(CHUNK, joined.length));
-          const rest = joined.subarray(chunk.length);
-          await insertChunk(db, key, seq++, chunk);
-          pending = rest.length ? [Buffer.from(rest)] : [];
-          pendingBytes = rest.length;
+          const pieces: Buffer[] = [];
+          let size = 0;
+          while (size < CHUNK && pending.length) {
+            const piece = pending[0]!;
+            const take = Math.min(piece.length, CHUNK - size);
+            pieces.push(take === piece.length ? piece : piece.subarray(0, take));
+            if (take === piece.length) pending.shift();
+            else pending[0] = piece.subarray(take);
+            size += take;
+          }
+          pendingBytes -= size;
+          await chunks.write(key, seq++, pieces);
         }
       };
       try {
@@ -83,27 +89,31 @@ export function databaseStorage(db: Kysely<Database>): Storage {
           }),
         );
       } catch (error) {
-        await deleteChunks(db, key);
+        pending = [];
+        await chunks.removeAll(key);
         throw error;
       }
     },
     read(key, size, range) {
       const start = range?.start ?? 0;
       const end = range?.end ?? size - 1;
-      async function* chunks() {
+      async function* pieces() {
         for (let seq = Math.floor(start / CHUNK); seq * CHUNK <= end; seq++) {
-          const data = await readChunk(db, key, seq);
-          if (!data) throw new Error('file chunk missing');
-          const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-          const from = Math.max(start - seq * CHUNK, 0);
-          const to = Math.min(end - seq * CHUNK + 1, buffer.length);
-          yield buffer.subarray(from, to);
+          const chunk = await chunks.read(key, seq);
+          if (!chunk) throw new Error('file chunk missing');
+          let offset = seq * CHUNK;
+          for (const piece of chunk) {
+            const from = Math.max(start - offset, 0);
+            const to = Math.min(end - offset + 1, piece.length);
+            if (from < to) yield piece.subarray(from, to);
+            offset += piece.length;
+          }
         }
       }
-      return Readable.from(size === 0 ? [] : chunks(), { objectMode: false });
+      return Readable.from(size === 0 ? [] : pieces(), { objectMode: false });
     },
     async remove(key) {
-      await deleteChunks(db, key);
+      await chunks.removeAll(key);
     },
   };
 }
