@@ -43,7 +43,9 @@ export async function startApi(env = {}) {
   const port = nextPort++;
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'apps/api/dist/server.js')], {
+  // BENCH_NODE_ARGS: flags Node refuses in NODE_OPTIONS, such as --cpu-prof.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/api/dist/server.js')], {
     cwd: root,
     env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: 'bench-password-1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

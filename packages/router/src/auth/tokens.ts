@@ -33,6 +33,7 @@ export interface TokenServiceOptions {
 }
 
 const ALGORITHM = 'HS256';
+const VERIFIED_ACCESS_MAX = 10_000;
 
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
@@ -44,6 +45,12 @@ export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64ur
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const key = await crypto.subtle.importKey('raw', options.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   const { issuer, audience, clock } = options;
+  /**
+   * Access tokens whose signature and claims were checked, by their exact text:
+   * a caller's next request skips the HMAC (and WebCrypto's thread-pool round
+   * trip). Only the expiry can change its answer, so it is checked every time.
+   */
+  const verifiedAccess = new Map<string, { claims: AccessClaims; exp: number }>();
 
   const sign = (typ: TokenType, claims: Record<string, string>, subject: string, ttl: number) => {
     const iat = Math.floor(clock.now().getTime() / 1000);
@@ -81,8 +88,19 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     signAccess: ({ sub, sid }) => sign('access', { sid }, sub, options.accessTtl),
     signRefresh: ({ sub, sid, jti }) => sign('refresh', { sid, jti }, sub, options.refreshTtl),
     async verifyAccess(token) {
+      const now = Math.floor(clock.now().getTime() / 1000);
+      const known = verifiedAccess.get(token);
+      if (known) {
+        if (now < known.exp) return known.claims;
+        verifiedAccess.delete(token);
+        return null;
+      }
       const payload = await verify(token, 'access');
-      return payload ? { sub: payload.sub, sid: payload.sid } : null;
+      if (!payload) return null;
+      const claims = { sub: payload.sub, sid: payload.sid };
+      if (verifiedAccess.size >= VERIFIED_ACCESS_MAX) verifiedAccess.delete(verifiedAccess.keys().next().value!);
+      verifiedAccess.set(token, { claims, exp: payload.exp! });
+      return claims;
     },
     async verifyRefresh(token) {
       const payload = await verify(token, 'refresh');
