@@ -1,6 +1,7 @@
 // `pnpm bench`: the API as in production against PostgreSQL and PGlite, beside an in-repo
-// ceiling (bare node:http + jose + pg doing the same minimal work), driven by autocannon
-// from separate processes. `--short` is CI's smoke run: seconds, not a measurement.
+// ceiling (bare node:http + jose + pg doing the same minimal work) and the same handlers on
+// Express 5 (the floor our framework sets), driven by autocannon from separate processes; each
+// ratio pairs runs back to back. `--short` is CI's smoke run: seconds, not a measurement.
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -16,6 +17,9 @@ const WARMUP = short ? 1 : 3;
 const DURATION = short ? 1 : 10;
 const USERS = short ? 500 : 10_000;
 const PROJECTS = short ? 100 : 1_000;
+// Each ratio is the median over ROUNDS pairs of back-to-back runs (the reference, then the API),
+// so that the machine's drift between minutes does not land in one side only.
+const ROUNDS = short ? 1 : Number(process.env.BENCH_ROUNDS ?? 2);
 const AUTH_SECRET = randomBytes(36).toString('base64url');
 const PUBLIC_URL = 'http://bench.local';
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -46,11 +50,40 @@ async function createBenchDatabase() {
   };
 }
 
-async function startCeiling(databaseUrl) {
+async function startCeiling(databaseUrl, framework = 'node:http') {
   const port = 17000 + Math.floor(Math.random() * 900);
-  const child = fork(join(root, 'bench/ceiling.mjs'), [], { env: { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET, PORT: String(port), ISSUER: PUBLIC_URL }, stdio: 'inherit' });
+  const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET, PORT: String(port), ISSUER: PUBLIC_URL, CEILING_FRAMEWORK: framework };
+  const child = fork(join(root, 'bench/ceiling.mjs'), [], { env, stdio: 'inherit' });
   await new Promise((resolve) => child.once('message', resolve));
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** The median run (by requests/s) of several. */
+const medianRun = (runs) => {
+  const rps = median(runs.map((r) => r.rps));
+  return runs.reduce((best, r) => (Math.abs(r.rps - rps) < Math.abs(best.rps - rps) ? r : best));
+};
+
+/**
+ * Runs `measure` ROUNDS times, each right after a run of the reference scenario `kind`;
+ * returns the median run, the median ratio of the pairs, and keeps the reference runs.
+ */
+function paired(references, kind, measure) {
+  const runs = [];
+  const ratios = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const reference = references.run(kind);
+    const run = measure();
+    runs.push(run);
+    ratios.push(run.rps / reference.rps);
+  }
+  return { ...medianRun(runs), ratio: median(ratios) };
 }
 
 const queryCount = async (url) => (await json(`${url}/debug/queries`)).queries;
@@ -66,7 +99,7 @@ async function queriesPerRequest(url, request, times = 20) {
   return (await queryCount(url)) - before;
 }
 
-async function benchApi(kind, databaseUrl, dataDir) {
+async function benchApi(kind, databaseUrl, dataDir, references) {
   const env = { AUTH_SECRET, PUBLIC_URL, COUNT_QUERIES: 'true', STORAGE_DRIVER: 'local', LOGIN_MAX_FAILURES: '10000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }) };
   const api = await startApi({ ...env, DATA_DIR: dataDir });
   try {
@@ -97,12 +130,13 @@ async function benchApi(kind, databaseUrl, dataDir) {
     for (const [name, request, ceiling] of scenarios) {
       log(`${kind}: ${name}`);
       const queries = await queriesPerRequest(api.url, request);
-      rows.push({ name, ceiling, queries: queries / 20, ...load(api.url, { request }) });
+      const measure = () => load(api.url, { request });
+      rows.push({ name, queries: queries / 20, ...(ceiling ? paired(references, ceiling, measure) : measure()) });
     }
     const before = await queryCount(api.url);
     await json(`${api.url}/api/auth/refresh`, { method: 'POST', body: JSON.stringify({ refreshToken: refreshTokens.pop() }) }).then((t) => refreshTokens.push(t.refreshToken));
     const refreshQueries = (await queryCount(api.url)) - before;
-    rows.push({ name: 'refresh', ceiling: null, queries: refreshQueries, ...load(api.url, { refreshTokens }) });
+    rows.push({ name: 'refresh', queries: refreshQueries, ...load(api.url, { refreshTokens }) });
     return { kind, startupMs: api.startupMs, idle, peak: memoryOf(api.pid).peak, rows };
   } finally {
     await api.stop();
@@ -115,26 +149,40 @@ async function main() {
   const pgDb = await createBenchDatabase();
   const pgliteDir = tempDir('monospace-bench-');
   const results = [];
-  let ceiling;
+  let references;
+  let floor;
+  const servers = [];
   try {
     log('seeding PostgreSQL');
     await seed({ url: pgDb.url, users: USERS, projects: PROJECTS });
-    log('ceiling');
-    // The ceiling's numbers, measured in this same run.
-    const ceilingServer = await startCeiling(pgDb.url);
+    log('ceiling and Express floor');
     const apiForToken = await startApi({ AUTH_SECRET, PUBLIC_URL, DATABASE_URL: pgDb.url, DATA_DIR: tempDir('monospace-bench-') });
     const { accessToken } = await login(apiForToken.url);
     await apiForToken.stop();
     const auth = { authorization: `Bearer ${accessToken}` };
-    ceiling = {
-      me: load(ceilingServer.url, { request: { path: '/me', headers: auth } }),
-      users: load(ceilingServer.url, { request: { path: '/users', headers: auth } }),
-      login: load(ceilingServer.url, { request: { method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'user1@bench.example', password: 'bench-user-password' }) } }),
+    const requests = {
+      me: { path: '/me', headers: auth },
+      users: { path: '/users', headers: auth },
+      login: { method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'user1@bench.example', password: 'bench-user-password' }) },
     };
-    ceilingServer.stop();
+    // Both stay up for the whole run: the ceiling is measured again right before each API scenario.
+    const ceilingServer = await startCeiling(pgDb.url, 'node:http');
+    servers.push(ceilingServer);
+    const floorServer = await startCeiling(pgDb.url, 'express');
+    servers.push(floorServer);
+    const ceilingRuns = { me: [], users: [], login: [] };
+    references = {
+      runs: ceilingRuns,
+      run(kind) {
+        const run = load(ceilingServer.url, { request: requests[kind] });
+        ceilingRuns[kind].push(run);
+        return run;
+      },
+    };
+    floor = Object.fromEntries(Object.keys(requests).map((kind) => [kind, paired(references, kind, () => load(floorServer.url, { request: requests[kind] }))]));
 
     log('API on PostgreSQL');
-    results.push(await benchApi('postgres', pgDb.url, tempDir('monospace-bench-')));
+    results.push(await benchApi('postgres', pgDb.url, tempDir('monospace-bench-'), references));
     log('API on PGlite');
 
     // PGlite: startup on a new directory, then seeded and reopened.
@@ -142,10 +190,11 @@ async function main() {
     const pgliteNewMs = fresh.startupMs;
     await fresh.stop();
     await seed({ dataDir: pgliteDir, users: USERS, projects: PROJECTS });
-    const pglite = await benchApi('pglite', undefined, pgliteDir);
+    const pglite = await benchApi('pglite', undefined, pgliteDir, references);
     pglite.startupNewMs = pgliteNewMs;
     results.push(pglite);
   } finally {
+    for (const server of servers) server.stop();
     await pgDb.drop();
     rmSync(pgliteDir, { recursive: true, force: true });
   }
@@ -156,14 +205,18 @@ async function main() {
   lines.push('');
   lines.push('| database | scenario | req/s | p50 ms | p99 ms | errors | × ceiling | queries/req |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
-  const c = ceiling;
-  lines.push(`| ceiling | verify JWT + user by id | ${fmt(c.me.rps)} | ${fmt(c.me.p50)} | ${fmt(c.me.p99)} | ${c.me.errors} | 1.00 | 1 |`);
-  lines.push(`| ceiling | JWT + page of 50 users | ${fmt(c.users.rps)} | ${fmt(c.users.p50)} | ${fmt(c.users.p99)} | ${c.users.errors} | 1.00 | 1 |`);
-  lines.push(`| ceiling | login (argon2id) | ${fmt(c.login.rps)} | ${fmt(c.login.p50)} | ${fmt(c.login.p99)} | ${c.login.errors} | 1.00 | 1 |`);
+  const REFERENCE_ROWS = [['me', 'verify JWT + user by id'], ['users', 'JWT + page of 50 users'], ['login', 'login (argon2id)']];
+  for (const [k, name] of REFERENCE_ROWS) {
+    const row = medianRun(references.runs[k]);
+    lines.push(`| ceiling | ${name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} | 1.00 | 1 |`);
+  }
+  for (const [k, name] of REFERENCE_ROWS) {
+    const row = floor[k];
+    lines.push(`| Express 5 floor | ${name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} | ${fmt(row.ratio, 2)} | 1 |`);
+  }
   for (const r of results) {
     for (const row of r.rows) {
-      const ratio = row.ceiling ? fmt(row.rps / c[row.ceiling].rps, 2) : '';
-      lines.push(`| ${r.kind} | ${row.name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} | ${ratio} | ${fmt(row.queries, 2)} |`);
+      lines.push(`| ${r.kind} | ${row.name} | ${fmt(row.rps)} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${row.errors} | ${row.ratio ? fmt(row.ratio, 2) : ''} | ${fmt(row.queries, 2)} |`);
     }
   }
   lines.push('');

@@ -1,6 +1,11 @@
 /** What the REST layer needs of the OpenAPI document: which paths exist, their methods, and their query types. */
-interface Operation {
+interface DocumentOperation {
   parameters?: { name: string; in: string; schema?: { type?: string | string[] } }[];
+}
+
+export interface Operation {
+  /** The declared type of each query parameter (`integer`, `boolean`, `string`…), by name. */
+  queryTypes: ReadonlyMap<string, string | undefined>;
 }
 
 export interface Route {
@@ -11,6 +16,7 @@ export interface Route {
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const typeOf = (schema: { type?: string | string[] } | undefined) => (Array.isArray(schema?.type) ? schema.type[0] : schema?.type);
 
 export function routeTable(document: { paths?: Record<string, Record<string, unknown>> }): Route[] {
   const params = (path: string) => path.split('{').length;
@@ -19,7 +25,11 @@ export function routeTable(document: { paths?: Record<string, Record<string, unk
   return paths.map(([path, item]) => ({
     params: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
-    operations: Object.fromEntries(Object.entries(item).filter(([m]) => METHODS.includes(m))) as Record<string, Operation>,
+    operations: Object.fromEntries(
+      Object.entries(item as Record<string, DocumentOperation>)
+        .filter(([m]) => METHODS.includes(m))
+        .map(([m, op]) => [m, { queryTypes: new Map((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, typeOf(p.schema)])) }]),
+    ),
   }));
 }
 
@@ -27,7 +37,6 @@ export function findRoute(routes: Route[], path: string): Route | undefined {
   return routes.find((r) => r.pattern.test(path));
 }
 
-const typeOf = (schema: { type?: string | string[] } | undefined) => (Array.isArray(schema?.type) ? schema.type[0] : schema?.type);
 
 /**
  * Query strings are strings; the procedures' numbers and booleans are strict
@@ -36,7 +45,7 @@ const typeOf = (schema: { type?: string | string[] } | undefined) => (Array.isAr
  * would otherwise drop falsy values (`limit=0`, `search=`) instead of validating them.
  */
 export function coerceQuery(query: Record<string, unknown>, operation: Operation): Record<string, unknown> {
-  const types = new Map((operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, typeOf(p.schema)]));
+  const types = operation.queryTypes;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(query)) {
     if (typeof value !== 'string') {
