@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailTransport } from '@monospace/router';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 /**
  * SMTP through nodemailer when SMTP_URL is set (smtp:// or smtps://user:pass@host:port);
  * else each message, link included, goes to the log so a developer can follow it.
+ * nodemailer is imported with the first message, not at start (a few MiB of idle memory).
  */
 export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, logger: Logger): MailTransport {
   if (!config.smtpUrl) {
@@ -17,7 +18,7 @@ export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'mailFrom'>
   }
   const url = new URL(config.smtpUrl);
   const secure = url.protocol === 'smtps:';
-  const transporter = nodemailer.createTransport({
+  const options = {
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
@@ -25,10 +26,12 @@ export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'mailFrom'>
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
-  });
+  };
+  let transporter: Promise<Transporter> | undefined;
   return {
     async send(message) {
-      await transporter.sendMail({ from: config.mailFrom, to: message.to, subject: message.subject, text: message.body });
+      transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(options));
+      await (await transporter).sendMail({ from: config.mailFrom, to: message.to, subject: message.subject, text: message.body });
     },
   };
 }

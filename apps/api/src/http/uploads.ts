@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { fileTypeFromBuffer } from 'file-type';
 import { AppError, type Storage } from '@monospace/router';
 
 export interface ReceivedFile {
@@ -26,6 +25,8 @@ export function cleanFilename(name: string | undefined): string {
 
 /** From the content's magic bytes where known, else a well-formed declared type, else octet-stream. */
 async function detectMimeType(head: Buffer, declared: string | undefined): Promise<string> {
+  // Imported with the first upload rather than at start: it is ~3 MiB a server without uploads need not hold.
+  const { fileTypeFromBuffer } = await import('file-type');
   const sniffed = await fileTypeFromBuffer(head);
   if (sniffed) return sniffed.mime;
   if (declared && /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i.test(declared)) return declared.toLowerCase();
