@@ -54,6 +54,19 @@ describe.each(DATABASES)('projects on %s', (kind) => {
     expect(await rowCount(name)).toBe(1);
   });
 
+  it('keeps tabs and line breaks in a description, and refuses other control characters', async () => {
+    const name = unique('desc');
+    expect((await create(name)).status).toBe(201);
+    const path = `/api/system/projects/${name}`;
+    const multiline = await call(app, 'PATCH', path, { token: owner.accessToken, body: { description: 'line one\n\tline two\r\n' } });
+    expect(multiline.status).toBe(200);
+    expect(multiline.body.description).toBe('line one\n\tline two\r\n');
+    const escape = await call(app, 'PATCH', path, { token: owner.accessToken, body: { description: 'clear\u001b[2J' } });
+    expect(escape.status).toBe(400);
+    expect(escape.body.issues[0].path).toEqual(['description']);
+    expect((await call(app, 'GET', path, { token: owner.accessToken })).body.description).toBe('line one\n\tline two\r\n');
+  });
+
   it('answers 409 for a taken name on create and on rename', async () => {
     const a = unique('taken');
     const b = unique('other');

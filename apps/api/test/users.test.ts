@@ -79,6 +79,17 @@ describe.each(DATABASES)('users, roles and settings on %s', (kind) => {
       expect(await row(self.user.id)).toMatchObject({ name: 'Via Id', status: 'active', email: self.user.email });
     });
 
+    it('refuses control characters in a name (terminal escapes, line breaks), and keeps the old one', async () => {
+      const self = await signedIn(app, 'member');
+      for (const name of ['red\u001b[31m', 'two\nlines', 'bell\u0007', 'next\u0085line', 'del\u007f']) {
+        const reply = await call(app, 'PATCH', '/api/system/users/me', { token: self.accessToken, body: { name } });
+        expect(reply.status, JSON.stringify(name)).toBe(400);
+        expect(reply.body.issues[0]).toMatchObject({ path: ['name'], message: 'Must be one line without control characters' });
+      }
+      expect((await call(app, 'PATCH', '/api/system/users/me', { token: self.accessToken, body: { name: '  Zoë Ünïcode  ' } })).body.name).toBe('Zoë Ünïcode');
+      expect(await row(self.user.id)).toMatchObject({ name: 'Zoë Ünïcode' });
+    });
+
     it('needs user:update:{id} for others, refuses unknown fields, and answers 409 on a taken email', async () => {
       const target = await createUser(app);
       const denied = await patch(member.accessToken, target.id, { name: 'x' });

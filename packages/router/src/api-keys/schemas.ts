@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Meta } from '../trpc.js';
-import { int, isoDate, uuid } from '../common/fields.js';
+import { int, isoDate, uuid, line, text } from '../common/fields.js';
 import { pageOf, pageParams } from '../common/pagination.js';
 import { isValidGrant } from '../entitlements.js';
 
-const name = z.string().trim().min(1).max(200);
-const description = z.string().max(2000);
+const name = line().min(1).max(200);
+const description = text().max(2000);
 const grant = z.string().max(200).refine(isValidGrant, 'Not an entitlement pattern of the catalogue');
 
 export const apiKeyOutput = z

@@ -11,6 +11,14 @@ import 'zod-openapi';
 export const int = (min: number, max: number) => z.int().min(min).max(max).pipe(z.int());
 export const bool = () => z.boolean().pipe(z.boolean());
 
+/**
+ * A name: trimmed, one line, no control characters (C0, DEL, C1): they corrupt
+ * logs, CSV exports and terminals, and no client means them.
+ */
+export const line = () => z.string().trim().regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'Must be one line without control characters');
+/** Free text: tabs and line breaks allowed, other control characters not. */
+export const text = () => z.string().regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/, 'Must not contain control characters other than tabs and line breaks');
+
 export const uuid = () => z.uuid({ message: 'Must be a UUID' });
 export const isoDate = () => z.iso.datetime({ offset: true });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Meta } from '../trpc.js';
-import { email, int, isoDate, uuid } from '../common/fields.js';
+import { email, int, isoDate, uuid, line } from '../common/fields.js';
 import { pageOf, pageParams } from '../common/pagination.js';
 import { roleRef, userOutput } from '../users/schemas.js';
 
@@ -35,7 +35,7 @@ export const renewInput = z.strictObject({ invitation_id: uuid(), ttlSeconds });
 export const acceptInput = z.strictObject({
   token: z.string().min(1).max(200),
   password: z.string().min(1).max(256).optional().meta({ description: 'Required when the email has no account yet' }),
-  name: z.string().trim().max(200).optional(),
+  name: line().max(200).optional(),
 });
 export const acceptOutput = z.object({ user: userOutput });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Meta } from '../trpc.js';
-import { isoDate, uuid } from '../common/fields.js';
+import { isoDate, uuid, text } from '../common/fields.js';
 import { pageOf, pageParams } from '../common/pagination.js';
 
 export const projectName = z
@@ -8,7 +8,7 @@ export const projectName = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Must be a DNS label: 1 to 63 of a-z, 0-9 and "-", not starting or ending with "-"')
   .meta({ example: 'marketing-site' });
 
-const description = z.string().max(2000);
+const description = text().max(2000);
 
 /** The `{project}` path key: a name. Any string is looked up; one that is no name is simply not found. */
 const projectKey = z.string().min(1).max(255).meta({ description: 'Project name' });

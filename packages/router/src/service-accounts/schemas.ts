@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Meta } from '../trpc.js';
-import { bool, isoDate, uuid } from '../common/fields.js';
+import { bool, isoDate, uuid, line, text } from '../common/fields.js';
 import { pageOf, pageParams } from '../common/pagination.js';
 import { roleRef } from '../users/schemas.js';
 
-const name = z.string().trim().min(1).max(200);
-const description = z.string().max(2000);
+const name = line().min(1).max(200);
+const description = text().max(2000);
 
 export const serviceAccountOutput = z
   .object({ id: uuid(), name: z.string(), description: z.string(), role: roleRef.nullable(), disabled: z.boolean(), createdAt: isoDate(), updatedAt: isoDate() })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Meta } from '../trpc.js';
-import { int, isoDate } from '../common/fields.js';
+import { int, isoDate, line } from '../common/fields.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'Must be an http(s) URL' }).max(2000);
 
@@ -17,7 +17,7 @@ export const settingsOutput = z
 export type Settings = z.output<typeof settingsOutput>;
 
 export const updateInput = z.strictObject({
-  orgName: z.string().trim().min(1).max(200).optional(),
+  orgName: line().min(1).max(200).optional(),
   publicUrl: httpUrl.nullable().optional(),
   allowedRedirectUrls: z.array(httpUrl).max(50).optional(),
   inviteTtlSeconds: int(1, 31_536_000).optional(),

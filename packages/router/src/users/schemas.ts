@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Meta } from '../trpc.js';
-import { email, isoDate, uuid } from '../common/fields.js';
+import { email, isoDate, uuid, line } from '../common/fields.js';
 import { pageOf, pageParams } from '../common/pagination.js';
 
 export const roleRef = z.object({ id: uuid(), name: z.string() }).meta({ id: 'RoleRef' });
@@ -20,7 +20,7 @@ export const userOutput = z
 
 export type User = z.output<typeof userOutput>;
 
-const name = z.string().trim().max(200);
+const name = line().max(200);
 const status = z.enum(['active', 'suspended']);
 
 export const listUsersInput = z.strictObject({
