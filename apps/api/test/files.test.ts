@@ -108,6 +108,10 @@ describe.each(cases)('files and assets on %s with %s storage', (kind, driver) =>
     const unsatisfiable = await download(body.id, { range: 'bytes=5000-6000' });
     expect(unsatisfiable.status).toBe(416);
     expect(unsatisfiable.headers.get('content-range')).toBe('bytes */3000');
+    const head = await fetch(`${app.url}/api/system/assets/${body.id}`, { method: 'HEAD', headers: { authorization: `Bearer ${owner.accessToken}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('3000');
+    expect(await head.text()).toBe('');
     const etag = (await download(body.id)).headers.get('etag')!;
     const cached = await download(body.id, { 'if-none-match': etag });
     expect(cached.status).toBe(304);

@@ -253,7 +253,7 @@ describe.each(DATABASES)('projects on %s', (kind) => {
     const put = await call(app, 'PUT', '/api/system/projects', { token: owner.accessToken, body: {} });
     expect(put.status).toBe(405);
     expect(put.body.code).toBe('METHOD_NOT_SUPPORTED');
-    expect(put.headers.get('allow')).toBe('GET, POST');
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
     const del = await call(app, 'DELETE', '/api/system/users/me', { token: owner.accessToken });
     expect(del.status).toBe(405);
     for (const path of ['/api/system/nothing', '/api', '/nothing', '/trpc/nothing.here']) {
@@ -261,5 +261,17 @@ describe.each(DATABASES)('projects on %s', (kind) => {
       expect(reply.status, path).toBe(404);
     }
     expect((await call(app, 'GET', '/api/system/nothing')).body).toEqual({ code: 'NOT_FOUND', message: 'No such route' });
+  });
+
+  it('answers HEAD like GET without a body, and 405 where there is no GET', async () => {
+    const head = await fetch(`${app.url}/api/system/projects?limit=1`, { method: 'HEAD', headers: { authorization: `Bearer ${owner.accessToken}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await head.text()).toBe('');
+    const unauthenticated = await fetch(`${app.url}/api/system/projects`, { method: 'HEAD' });
+    expect(unauthenticated.status).toBe(401);
+    const noGet = await fetch(`${app.url}/api/auth/login`, { method: 'HEAD' });
+    expect(noGet.status).toBe(405);
+    expect(noGet.headers.get('allow')).toBe('POST');
   });
 });

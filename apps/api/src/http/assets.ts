@@ -120,6 +120,10 @@ export function assetRoutes(deps: RouterDeps, logger: Logger, maxUploadBytes: nu
       } else {
         res.status(200).set('Content-Length', String(file.size));
       }
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
       await pipeline(deps.storage.read(id, file.size, range), res);
     }),
   );

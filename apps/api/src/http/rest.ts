@@ -4,7 +4,7 @@ import { appRouter, toErrorBody, type AppRouter, type Logger, type RouterDeps } 
 import { sendError } from './errors.js';
 import { requestInfo } from './request-info.js';
 import { restResponseMeta } from './response-meta.js';
-import { coerceQuery, findRoute, routeTable } from './route-table.js';
+import { coerceQuery, findRoute, routeTable, type Route } from './route-table.js';
 
 /**
  * The router as trpc-to-openapi should see it: the same procedures, with an
@@ -37,6 +37,12 @@ function inputProblem(req: Request, pathParams: readonly string[]): string | und
   return repeated ? `"${repeated}" is given by the path` : undefined;
 }
 
+function allowedMethods(route: Route): string {
+  const methods = Object.keys(route.operations).map((m) => m.toUpperCase());
+  if (methods.includes('GET')) methods.push('HEAD');
+  return methods.sort().join(', ');
+}
+
 /** REST at /api: 404 and 405 from the document's paths, query coercion, then the procedures. */
 export function restHandler(deps: RouterDeps, document: { paths?: Record<string, Record<string, unknown>> }, logger: Logger): RequestHandler {
   const routes = routeTable(document);
@@ -51,11 +57,14 @@ export function restHandler(deps: RouterDeps, document: { paths?: Record<string,
   return (req, res) => {
     const route = findRoute(routes, req.path);
     if (!route) return sendError(res, 'NOT_FOUND', 'No such route');
-    const operation = route.operations[req.method.toLowerCase()];
+    // HEAD is GET without the body: Node drops the body of a HEAD request's answer by itself.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const operation = route.operations[method.toLowerCase()];
     if (!operation) {
-      res.setHeader('Allow', Object.keys(route.operations).map((m) => m.toUpperCase()).join(', '));
+      res.setHeader('Allow', allowedMethods(route));
       return sendError(res, 'METHOD_NOT_SUPPORTED', `${req.method} is not allowed here`);
     }
+    req.method = method;
     if ((req.method === 'GET' || req.method === 'DELETE') && hasBody(req)) {
       return sendError(res, 'BAD_REQUEST', `${req.method} takes no request body`);
     }
