@@ -205,6 +205,7 @@ describe.each(DATABASES)('auth on %s', (kind) => {
       const { refreshToken } = await signedIn(app);
       const rotated = await call(app, 'POST', '/api/auth/refresh', { body: { refreshToken } });
       expect(rotated.status).toBe(200);
+      expect((await me(rotated.body.accessToken)).status).toBe(200); // now a cached caller
       app.clock.advance(11);
       expect((await call(app, 'POST', '/api/auth/refresh', { body: { refreshToken } })).status).toBe(401);
       // Theft detected: the legitimate holder's tokens die too.

@@ -11,6 +11,12 @@ export interface Meta extends OpenApiMeta {
   entitlement?: EntitlementTemplate;
   /** Status of a successful REST answer when not 200 (201 created, 204 no content). */
   successStatus?: 201 | 202 | 204;
+  /**
+   * A mutation that cannot end or narrow anyone's access (it creates something,
+   * or changes data no caller's rights depend on): the callers this process has
+   * cached stay. Every other mutation drops them all when it succeeds.
+   */
+  keepsCallers?: true;
 }
 
 const t = initTRPC
@@ -32,17 +38,15 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Mutations that can only add access; every other one may end or narrow some. */
-const GRANTING = new Set(['auth.login', 'auth.refresh']);
-
 /**
  * Other processes drop their cached callers when the database notifies them;
  * this process drops its own as soon as a change commits, so a revocation made
  * here holds from the very next request, whatever the notification's timing.
  */
-const base = t.procedure.use(async ({ ctx, type, path, next }) => {
+const base = t.procedure.use(async ({ ctx, type, meta, next }) => {
   const result = await next();
-  if (type === 'mutation' && !GRANTING.has(path)) ctx.deps.principals.clear();
+  // Failed ones too: a refused mutation may have changed something before it failed.
+  if (type === 'mutation' && !meta?.keepsCallers) ctx.deps.principals.clear();
   return result;
 });
 

@@ -42,6 +42,6 @@ export const updateInput = z.strictObject({ key_id: uuid(), name: name.optional(
 const tags = ['api-keys'];
 const path = '/system/api-keys';
 export const listMeta: Meta = { openapi: { method: 'GET', path, tags, summary: 'List API keys' } };
-export const createMeta: Meta = { openapi: { method: 'POST', path, tags, summary: 'Create an API key', description: 'The whole key is in this answer only; only its hash is stored.' }, successStatus: 201 };
+export const createMeta: Meta = { openapi: { method: 'POST', path, tags, summary: 'Create an API key', description: 'The whole key is in this answer only; only its hash is stored.' }, successStatus: 201, keepsCallers: true };
 export const updateMeta: Meta = { openapi: { method: 'PATCH', path: `${path}/{key_id}`, tags, summary: 'Rename or describe an API key' } };
 export const deleteMeta: Meta = { openapi: { method: 'DELETE', path: `${path}/{key_id}`, tags, summary: 'Delete an API key; it is refused from then on' }, successStatus: 204 };

@@ -34,9 +34,11 @@ const tags = ['auth'];
 
 export const loginMeta: Meta = {
   openapi: { method: 'POST', path: '/auth/login', tags, protect: false, summary: 'Log in with email and password', description: 'The same 401 for an unknown email and a wrong password; 429 after repeated failures.' },
+  keepsCallers: true,
 };
 export const refreshMeta: Meta = {
   openapi: { method: 'POST', path: '/auth/refresh', tags, protect: false, summary: 'Rotate the refresh token for new tokens', description: 'The presented refresh token stops working. Reusing a rotated token after the grace period revokes the session.' },
+  keepsCallers: true, // a rotation changes no access; the revocation of a reused token clears them itself
 };
 export const logoutMeta: Meta = {
   openapi: { method: 'POST', path: '/auth/logout', tags, protect: false, summary: 'End the session and clear the cookies', description: 'Idempotent.' },

@@ -88,6 +88,7 @@ export async function refresh(ctx: Context, refreshToken: string): Promise<Issue
       const sinceRotation = (now.getTime() - session.rotated_at.getTime()) / 1000;
       if (sinceRotation > config.refreshReuseGrace) {
         await revokeSession(db, session.id, now);
+        ctx.deps.principals.clear(); // refresh keeps this process's callers otherwise (keepsCallers)
         ctx.deps.logger.warn({ sessionId: session.id }, 'refresh token reused after rotation: session revoked');
       }
     }

@@ -36,6 +36,6 @@ const path = '/system/projects';
 
 export const listMeta: Meta = { openapi: { method: 'GET', path, tags, summary: 'List projects', protect: true } };
 export const getMeta: Meta = { openapi: { method: 'GET', path: `${path}/{project}`, tags, summary: 'Read a project by name', protect: true } };
-export const createMeta: Meta = { openapi: { method: 'POST', path, tags, summary: 'Create a project', protect: true }, successStatus: 201 };
-export const updateMeta: Meta = { openapi: { method: 'PATCH', path: `${path}/{project}`, tags, summary: 'Update a project', protect: true } };
-export const deleteMeta: Meta = { openapi: { method: 'DELETE', path: `${path}/{project}`, tags, summary: 'Delete a project', protect: true }, successStatus: 204 };
+export const createMeta: Meta = { openapi: { method: 'POST', path, tags, summary: 'Create a project', protect: true }, successStatus: 201, keepsCallers: true };
+export const updateMeta: Meta = { openapi: { method: 'PATCH', path: `${path}/{project}`, tags, summary: 'Update a project', protect: true }, keepsCallers: true };
+export const deleteMeta: Meta = { openapi: { method: 'DELETE', path: `${path}/{project}`, tags, summary: 'Delete a project', protect: true }, successStatus: 204, keepsCallers: true };

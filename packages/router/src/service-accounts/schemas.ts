@@ -22,6 +22,6 @@ const tags = ['service-accounts'];
 const path = '/system/service-accounts';
 export const listMeta: Meta = { openapi: { method: 'GET', path, tags, summary: 'List service accounts' } };
 export const getMeta: Meta = { openapi: { method: 'GET', path: `${path}/{id}`, tags, summary: 'Read a service account' } };
-export const createMeta: Meta = { openapi: { method: 'POST', path, tags, summary: 'Create a service account' }, successStatus: 201 };
+export const createMeta: Meta = { openapi: { method: 'POST', path, tags, summary: 'Create a service account' }, successStatus: 201, keepsCallers: true };
 export const updateMeta: Meta = { openapi: { method: 'PATCH', path: `${path}/{id}`, tags, summary: 'Update or disable a service account', description: 'Disabling stops its API keys at once.' } };
 export const deleteMeta: Meta = { openapi: { method: 'DELETE', path: `${path}/{id}`, tags, summary: 'Delete a service account and its API keys' }, successStatus: 204 };
