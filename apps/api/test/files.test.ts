@@ -112,6 +112,15 @@ describe.each(cases)('files and assets on %s with %s storage', (kind, driver) =>
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe('3000');
     expect(await head.text()).toBe('');
+    expect(unsatisfiable.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(unsatisfiable.headers.get('etag')).toBeNull();
+    const longSuffix = await download(body.id, { range: 'bytes=-999999' });
+    expect(longSuffix.status).toBe(206);
+    expect(longSuffix.headers.get('content-range')).toBe('bytes 0-2999/3000');
+    expect((await download(body.id, { range: 'items=0-5' })).status).toBe(200);
+    const tag = (await download(body.id)).headers.get('etag')!;
+    expect((await download(body.id, { range: 'bytes=0-9', 'if-range': '"other"' })).status).toBe(200);
+    expect((await download(body.id, { range: 'bytes=0-9', 'if-range': tag })).status).toBe(206);
     const etag = (await download(body.id)).headers.get('etag')!;
     const cached = await download(body.id, { 'if-none-match': etag });
     expect(cached.status).toBe(304);
@@ -157,6 +166,54 @@ describe.each(cases)('files and assets on %s with %s storage', (kind, driver) =>
     expect(await storedObjects()).toBe(before);
     const count = await app.db.selectFrom('files').select((eb) => eb.fn.countAll<string>().as('n')).where('filename', 'in', ['a.png', 'big.bin', 't.txt']).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+
+  it('takes a file of exactly MAX_UPLOAD_BYTES, and stores nothing for a field that comes before a refused part', async () => {
+    const exact = await upload({ file: [[Buffer.alloc(65536, 7), 'exact.bin']] }, owner.accessToken);
+    expect(exact.status).toBe(201);
+    expect(exact.body.size).toBe(65536);
+    const before = await storedObjects();
+    for (const [field, value] of [['foo', 'x'], ['title', 'x'.repeat(501)]]) {
+      const form = new FormData();
+      form.append(field, value);
+      form.append('file', new Blob([PNG]), 'after-a-bad-field.png');
+      const res = await fetch(`${app.url}/api/system/assets`, { method: 'POST', body: form, headers: { authorization: `Bearer ${owner.accessToken}` } });
+      expect(res.status, field).toBe(400);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await storedObjects()).toBe(before);
+    expect(await app.db.selectFrom('files').select('id').where('filename', '=', 'after-a-bad-field.png').execute()).toEqual([]);
+  });
+
+  it('names a part without a type octet-stream unless it reads as text, and drops bidi overrides from names', async () => {
+    const raw = (filename: string, data: string) =>
+      call(app, 'POST', '/api/system/assets', {
+        token: owner.accessToken,
+        raw: `--B0undary\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n\r\n${data}\r\n--B0undary--\r\n`,
+        headers: { 'content-type': 'multipart/form-data; boundary=B0undary' },
+      });
+    const binary = await raw('blob', '\u0000\u0001\u0002binary');
+    expect(binary.status).toBe(201);
+    expect(binary.body.mimeType).toBe('application/octet-stream');
+    const text = await raw('notes', 'plain words');
+    expect(text.body.mimeType).toBe('text/plain');
+    const spoof = await uploadRaw('filename*=UTF-8\'\'%E2%80%AEexe.txt', 'x');
+    expect(spoof.status).toBe(201);
+    expect(spoof.body.filename).toBe('exe.txt');
+  });
+
+  it('stops a narrowed API key at its narrowing, even for its own uploads', async () => {
+    const key = async (entitlements: string[]) =>
+      (await call(app, 'POST', '/api/system/api-keys', { token: owner.accessToken, body: { name: `k-${entitlements.join()}`, entitlements } })).body.key as string;
+    const narrow = await key(['file:create']);
+    const { status, body } = await upload({ file: [[PNG, 'by-key.png']] }, narrow);
+    expect(status, JSON.stringify(body)).toBe(201);
+    expect(body.uploadedBy).toEqual({ type: 'user', id: owner.user.id });
+    const refused = await call(app, 'DELETE', `/api/system/assets/${body.id}`, { token: narrow });
+    expect(refused.status).toBe(403);
+    expect(await fileRows(body.id)).toBe(1);
+    expect((await call(app, 'DELETE', `/api/system/assets/${body.id}`, { token: await key(['file:delete:*']) })).status).toBe(204);
+    expect(await fileRows(body.id)).toBe(0);
   });
 
   it('leaves no row and no bytes when the client goes away mid-upload', async () => {
@@ -212,6 +269,23 @@ describe.each(cases)('a file of several storage chunks on %s with %s storage', (
     owner = await signedIn(app, 'owner');
   });
   afterAll(() => app.close());
+
+  it('leaves no chunk behind when the upload fails after its first chunk', async () => {
+    for (const [size, then] of [[1024 * 1024 + 1, 'field'], [3 * 1024 * 1024, 'file'], [1.5 * 1024 * 1024, 'field']] as const) {
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.alloc(size, 3)]), 'then-a-field.bin');
+      if (then === 'field') form.append('foo', 'x');
+      else form.append('file', new Blob([]), 'second.bin');
+      const res = await fetch(`${app.url}/api/system/assets`, { method: 'POST', body: form, headers: { authorization: `Bearer ${owner.accessToken}` } });
+      expect(res.status).toBe(400);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await app.db.selectFrom('files').select('id').where('filename', '=', 'then-a-field.bin').execute()).toEqual([]);
+    if (driver === 'database') {
+      const orphans = await app.db.selectFrom('file_chunks').select('file_id').where('file_id', 'not in', app.db.selectFrom('files').select('id')).execute();
+      expect(orphans).toEqual([]);
+    }
+  });
 
   it('comes back byte for byte, whole and in ranges across chunk boundaries', async () => {
     const MiB = 1024 * 1024;

@@ -29,6 +29,24 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   });
 }
 
+/**
+ * The Range to honour, if any: only `bytes`, only while If-Range (an ETag or a
+ * date) still names this version, and with a suffix longer than the file meaning
+ * the whole file (RFC 9110 §14.1.2), which range-parser would call unsatisfiable.
+ */
+function requestedRange(req: Request, size: number, etag: string, lastModified: Date): string | undefined {
+  const range = req.headers.range;
+  if (!range || !/^bytes=/i.test(range.trim())) return undefined;
+  const ifRange = req.get('if-range')?.trim();
+  if (ifRange) {
+    const current = ifRange.startsWith('"') ? ifRange === etag : Date.parse(ifRange) === Math.floor(lastModified.getTime() / 1000) * 1000;
+    if (!current) return undefined;
+  }
+  const suffix = /^bytes=\s*-(\d+)\s*$/i.exec(range.trim());
+  if (suffix && size > 0 && Number(suffix[1]) > size) return `bytes=0-${size - 1}`;
+  return range;
+}
+
 /** Runs an Express handler, answering thrown errors in the contract's shape. */
 function route(logger: Logger, handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return async (req, res) => {
@@ -108,9 +126,12 @@ export function assetRoutes(deps: RouterDeps, logger: Logger, maxUploadBytes: nu
         res.status(304).end();
         return;
       }
-      const ranges = req.headers.range ? req.range(file.size, { combine: true }) : undefined;
+      const rangeHeader = requestedRange(req, file.size, res.get('ETag')!, new Date(file.createdAt));
+      if (rangeHeader !== undefined) req.headers.range = rangeHeader;
+      const ranges = rangeHeader !== undefined ? req.range(file.size, { combine: true }) : undefined;
       if (ranges === -1) {
-        res.removeHeader('Content-Disposition');
+        // The error is JSON: none of the file's own headers apply to it.
+        for (const header of ['Content-Disposition', 'Content-Type', 'ETag', 'Last-Modified']) res.removeHeader(header);
         res.status(416).set('Content-Range', `bytes */${file.size}`).json({ code: 'BAD_REQUEST', message: 'Range not satisfiable' });
         return;
       }

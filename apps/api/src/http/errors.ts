@@ -29,6 +29,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       case 'request.aborted':
         return;
     }
+    if (error instanceof URIError) return sendError(res, 'BAD_REQUEST', 'Malformed percent-encoding in the URL');
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return sendError(res, 'BAD_REQUEST', 'The request body could not be read');

@@ -19,16 +19,32 @@ const MAX_TITLE = 500;
 export function cleanFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 255);
+  // Control characters, and the bidirectional overrides that make `\u202Eexe.txt` read as `txt.exe`.
+  const cleaned = base.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 255);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }
 
-/** From the content's magic bytes where known, else a well-formed declared type, else octet-stream. */
+/** Whether the first bytes read as UTF-8 text (a character cut at the end of the sample is fine). */
+function looksLikeText(head: Buffer): boolean {
+  if (head.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * From the content's magic bytes where known, else a well-formed declared type, else octet-stream.
+ * busboy reports `text/plain` for a part that declares no type, so that one must also look like text.
+ */
 async function detectMimeType(head: Buffer, declared: string | undefined): Promise<string> {
   // Imported with the first upload rather than at start: it is ~3 MiB a server without uploads need not hold.
   const { fileTypeFromBuffer } = await import('file-type');
   const sniffed = await fileTypeFromBuffer(head);
   if (sniffed) return sniffed.mime;
+  if (declared?.toLowerCase() === 'text/plain' && !looksLikeText(head)) return 'application/octet-stream';
   if (declared && /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i.test(declared)) return declared.toLowerCase();
   return 'application/octet-stream';
 }
@@ -44,7 +60,8 @@ export function receiveUpload(req: Request, storage: Storage, key: string, maxBy
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 2, fields: 5, fieldSize: 4 * MAX_TITLE, parts: 8 } });
+      // One byte over the limit is enough to know the file is too large (the meter below checks the size itself).
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fileSize: maxBytes + 1, files: 2, fields: 5, fieldSize: 4 * MAX_TITLE, parts: 8 } });
     } catch {
       reject(bad('Malformed multipart/form-data request'));
       return;
@@ -80,6 +97,12 @@ export function receiveUpload(req: Request, storage: Storage, key: string, maxBy
 
     parser.on('file', (name, stream, info) => {
       files++;
+      if (failure) {
+        // Refused already (a bad field came first): read past this part, store nothing.
+        stream.on('error', () => {});
+        stream.resume();
+        return;
+      }
       if (name !== 'file' || files > 1) {
         stream.on('error', () => {}); // a part we drop: its errors are the body's, reported once by the parser
         stream.resume();
@@ -90,10 +113,15 @@ export function receiveUpload(req: Request, storage: Storage, key: string, maxBy
       let size = 0;
       const head: Buffer[] = [];
       let headBytes = 0;
+      const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes`);
       meter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
           size += chunk.length;
+          if (size > maxBytes) {
+            fail(tooLarge());
+            return;
+          }
+          hash.update(chunk);
           if (headBytes < SNIFF_BYTES) {
             head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
             headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
@@ -102,7 +130,7 @@ export function receiveUpload(req: Request, storage: Storage, key: string, maxBy
         },
       });
       meter.on('error', () => {}); // storage.write reports it; a late destroy must not go unhandled
-      stream.on('limit', () => fail(new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes`)));
+      stream.on('limit', () => fail(tooLarge()));
       stream.on('error', (error) => meter?.destroy(error));
       stream.pipe(meter);
       const filename = cleanFilename(info.filename);

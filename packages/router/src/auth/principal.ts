@@ -24,6 +24,15 @@ export function can(principal: Principal, key: string): boolean {
   return principal.grantSets.every((grants) => isEntitled(grants, key));
 }
 
+/**
+ * Whether an API key's own entitlements allow `key` (true for a key without any,
+ * and for sessions): rights a principal holds by position, such as deleting its
+ * own uploads, still stop at the narrowing of the key it came with.
+ */
+export function narrowingAllows(principal: Principal, key: string): boolean {
+  return principal.grantSets.slice(1).every((grants) => isEntitled(grants, key));
+}
+
 /** 403 naming the missing key. */
 export function assertEntitled(principal: Principal, key: string): void {
   if (!can(principal, key)) throw forbidden(`Missing entitlement ${key}`);

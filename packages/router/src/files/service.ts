@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { notFound } from '../errors.js';
-import { assertEntitled, type AuthedContext } from '../auth/principal.js';
+import { assertEntitled, narrowingAllows, type AuthedContext } from '../auth/principal.js';
 import { decodeCursor, DEFAULT_LIMIT, toPage } from '../common/pagination.js';
 import { fillTemplate } from '../entitlements.js';
 import * as q from './queries.js';
@@ -34,8 +34,9 @@ export async function get(ctx: Context, id: string): Promise<FileInfo> {
 export async function remove(ctx: AuthedContext, id: string): Promise<void> {
   const row = await q.findFile(ctx.deps.db, id);
   if (!row) throw notFound('File');
+  const entitlement = fillTemplate('file:delete:{id}', id);
   const isUploader = row.uploaded_by_id === ctx.principal.id && row.uploaded_by_type === ctx.principal.type;
-  if (!isUploader) assertEntitled(ctx.principal, fillTemplate('file:delete:{id}', id));
+  if (!isUploader || !narrowingAllows(ctx.principal, entitlement)) assertEntitled(ctx.principal, entitlement);
   await q.deleteFile(ctx.deps.db, id);
   await ctx.deps.storage.remove(id);
 }

@@ -58,6 +58,8 @@ export function databaseStorage(chunks: ChunkStore): Storage {
       let seq = 0;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
+      // The chunk being written when the body fails must land before the cleanup runs, or it would outlive it.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async (all: boolean) => {
         while (pendingBytes >= CHUNK || (all && pendingBytes > 0)) {
           const pieces: Buffer[] = [];
@@ -81,15 +83,18 @@ export function databaseStorage(chunks: ChunkStore): Storage {
             write(data: Buffer, _encoding, done) {
               pending.push(data);
               pendingBytes += data.length;
-              flush(false).then(() => done(), done);
+              writing = flush(false);
+              writing.then(() => done(), done);
             },
             final(done) {
-              flush(true).then(() => done(), done);
+              writing = flush(true);
+              writing.then(() => done(), done);
             },
           }),
         );
       } catch (error) {
         pending = [];
+        await writing.catch(() => {});
         await chunks.removeAll(key);
         throw error;
       }
