@@ -68,6 +68,7 @@ const schema = z.object({
   LOGIN_WINDOW: duration('15m'),
   STORAGE_DRIVER: z.enum(['local', 'database']).default('local'),
   MAX_UPLOAD_BYTES: integer(100 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+  REQUEST_TIMEOUT: duration('1h'),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -104,6 +105,8 @@ export interface Config {
   loginWindow: number;
   storageDriver: 'local' | 'database';
   maxUploadBytes: number;
+  /** Seconds a request may take to arrive in full: a large upload on a slow link (Node's own default is 5 minutes). */
+  requestTimeout: number;
   corsOrigins: readonly string[];
   cookieSecure: boolean;
   trustProxy: boolean | number | string;
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     loginWindow: e.LOGIN_WINDOW,
     storageDriver: e.STORAGE_DRIVER,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    requestTimeout: e.REQUEST_TIMEOUT,
     corsOrigins: Object.freeze(e.CORS_ORIGINS),
     cookieSecure: e.COOKIE_SECURE,
     trustProxy: e.TRUST_PROXY,

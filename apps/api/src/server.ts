@@ -23,6 +23,8 @@ async function main(): Promise<void> {
 
   const server = createServer(app.express);
   server.keepAliveTimeout = 65_000;
+  // Headers must still come within Node's 60 s; the body of a large upload may take longer than Node's 5 minutes.
+  server.requestTimeout = config.requestTimeout * 1000;
   server.listen(config.port, config.host, () => {
     logger.info({ url: config.publicUrl, port: config.port, database: database.kind }, 'Monospace system API listening');
   });

@@ -16,6 +16,7 @@ describe('configuration', () => {
       loginWindow: 900,
       storageDriver: 'local',
       maxUploadBytes: 100 * 1024 * 1024,
+      requestTimeout: 3600,
       cookieSecure: false,
       adminEmail: 'admin@example.com',
     });
