@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Database } from './types.js';
 import { migrations } from './migrations/index.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { copyChunkStore, sqlChunkStore, type ChunkStore } from './file-chunks.js';
+import { copyChunkStore, pgliteChunkStore, type ChunkStore } from './file-chunks.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -112,7 +112,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       pglite = await PGlite.create();
     }
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: queryLog(options) });
-    chunks = sqlChunkStore(db);
+    chunks = pgliteChunkStore(pglite);
     const instance = pglite;
     listen = async (channel, on) => {
       const unsubscribe = await instance.listen(channel, () => on.message());

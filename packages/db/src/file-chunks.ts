@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { Database } from './types.js';
 
 /**
  * Moves the bytea chunks of the `database` storage driver in and out. A chunk
@@ -41,6 +40,33 @@ function slicePieces(pieces: readonly Buffer[], from: number, to: number): Buffe
   return out;
 }
 
+/** The COPY tuple's start for one (file_id, seq, data) row; the data's bytes follow it. */
+function tupleHead(fileId: string, seq: number, size: number): Buffer {
+  const tuple = Buffer.alloc(2 + 4 + 16 + 4 + 4 + 4);
+  let at = tuple.writeInt16BE(3, 0);
+  at = tuple.writeInt32BE(16, at);
+  at += tuple.write(checkedUuid(fileId).replaceAll('-', ''), at, 'hex');
+  at = tuple.writeInt32BE(4, at);
+  at = tuple.writeInt32BE(seq, at);
+  tuple.writeInt32BE(size, at);
+  return tuple;
+}
+
+const sizeOf = (pieces: readonly Buffer[]) => pieces.reduce((n, p) => n + p.length, 0);
+
+/** COPY (select data … where one chunk) TO … (FORMAT binary). */
+function copyOutQuery(fileId: string, seq: number, target: string): string {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new Error('file chunk seq must be a natural number');
+  return `copy (select data from file_chunks where file_id = '${checkedUuid(fileId)}' and seq = ${seq}) to ${target} (format binary)`;
+}
+
+/** The data of the one row in a binary COPY output of `total` bytes, or undefined when it holds no row. */
+function dataOf(pieces: readonly Buffer[], total: number): Buffer[] | undefined {
+  const start = COPY_HEADER.length + TUPLE_HEAD;
+  const end = total - COPY_TRAILER.length;
+  return end < start ? undefined : slicePieces(pieces, start, end);
+}
+
 /** Runs `use` on a pooled client; a client whose COPY failed half-way is discarded, not reused. */
 async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -62,14 +88,7 @@ async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Prom
 export function copyChunkStore(pool: pg.Pool): ChunkStore {
   return {
     write(fileId, seq, pieces) {
-      const size = pieces.reduce((n, p) => n + p.length, 0);
-      const tuple = Buffer.alloc(2 + 4 + 16 + 4 + 4 + 4);
-      let at = tuple.writeInt16BE(3, 0);
-      at = tuple.writeInt32BE(16, at);
-      at += tuple.write(checkedUuid(fileId).replaceAll('-', ''), at, 'hex');
-      at = tuple.writeInt32BE(4, at);
-      at = tuple.writeInt32BE(seq, at);
-      tuple.writeInt32BE(size, at);
+      const tuple = tupleHead(fileId, seq, sizeOf(pieces));
       return withClient(pool, (client) => new Promise<void>((resolve, reject) => {
         const stream = client.query(copyStreams.from('copy file_chunks (file_id, seq, data) from stdin (format binary)'));
         stream.on('error', reject);
@@ -81,8 +100,7 @@ export function copyChunkStore(pool: pg.Pool): ChunkStore {
       }));
     },
     read(fileId, seq) {
-      if (!Number.isSafeInteger(seq) || seq < 0) throw new Error('file chunk seq must be a natural number');
-      const text = `copy (select data from file_chunks where file_id = '${checkedUuid(fileId)}' and seq = ${seq}) to stdout (format binary)`;
+      const text = copyOutQuery(fileId, seq, 'stdout');
       return withClient(pool, (client) => new Promise<Buffer[] | undefined>((resolve, reject) => {
         const pieces: Buffer[] = [];
         let total = 0;
@@ -92,11 +110,7 @@ export function copyChunkStore(pool: pg.Pool): ChunkStore {
           total += piece.length;
         });
         stream.on('error', reject);
-        stream.on('end', () => {
-          const start = COPY_HEADER.length + TUPLE_HEAD;
-          const end = total - COPY_TRAILER.length;
-          resolve(end < start ? undefined : slicePieces(pieces, start, end));
-        });
+        stream.on('end', () => resolve(dataOf(pieces, total)));
       }));
     },
     async removeAll(fileId) {
@@ -105,18 +119,24 @@ export function copyChunkStore(pool: pg.Pool): ChunkStore {
   };
 }
 
-/** Plain parameters and results, for PGlite (in-process: no protocol to spare). */
-export function sqlChunkStore(db: Kysely<Database>): ChunkStore {
+/**
+ * PGlite, through the same binary COPY to and from its `/dev/blob` device: a bytea
+ * result would come out of its WebAssembly heap as hex text and be parsed back.
+ */
+export function pgliteChunkStore(pglite: PGlite): ChunkStore {
   return {
     async write(fileId, seq, pieces) {
-      await db.insertInto('file_chunks').values({ file_id: fileId, seq, data: Buffer.concat(pieces) }).execute();
+      const blob = new Blob([COPY_HEADER, tupleHead(fileId, seq, sizeOf(pieces)), ...pieces, COPY_TRAILER]);
+      await pglite.query(`copy file_chunks (file_id, seq, data) from '/dev/blob' (format binary)`, [], { blob });
     },
     async read(fileId, seq) {
-      const row = await db.selectFrom('file_chunks').select('data').where('file_id', '=', fileId).where('seq', '=', seq).executeTakeFirst();
-      return row ? [Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength)] : undefined;
+      const { blob } = await pglite.query(copyOutQuery(fileId, seq, `'/dev/blob'`));
+      if (!blob) throw new Error('PGlite returned no COPY output');
+      const bytes = Buffer.from(await blob.arrayBuffer());
+      return dataOf([bytes], bytes.length);
     },
     async removeAll(fileId) {
-      await db.deleteFrom('file_chunks').where('file_id', '=', fileId).execute();
+      await pglite.query('delete from file_chunks where file_id = $1', [checkedUuid(fileId)]);
     },
   };
 }
