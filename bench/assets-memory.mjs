@@ -48,8 +48,8 @@ const runs = [
   ['postgres', 'local'],
   ['postgres', 'database'],
   ['pglite', 'local'],
+  ['pglite', 'database'],
 ];
-if (short || process.env.BENCH_PGLITE_DATABASE_STORAGE) runs.push(['pglite', 'database']);
 const only = process.env.BENCH_ONLY?.split(',');
 
 console.log(`asset memory: one ${mib(SIZE / 1024 / 1024)} file up and down; target peak RSS growth < 64 MiB`);
