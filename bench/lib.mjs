@@ -1,5 +1,5 @@
 // Shared by the benchmarks: start the built API as in production, measure it from outside.
-import { spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,3 +74,17 @@ export const login = (url, email = 'bench@example.com', password = 'bench-passwo
   json(`${url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password }) });
 
 export const mib = (n) => `${n.toFixed(1)} MiB`;
+
+/** The ceiling (or, with framework `express`, the Express floor) of bench/ceiling.mjs, on its own port. */
+export async function startCeiling({ databaseUrl, authSecret, issuer, framework = 'node:http' }) {
+  const port = 17000 + Math.floor(Math.random() * 900);
+  const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: authSecret, PORT: String(port), ISSUER: issuer, CEILING_FRAMEWORK: framework };
+  const child = fork(join(root, 'bench/ceiling.mjs'), [], { env, stdio: 'inherit' });
+  await new Promise((resolve) => child.once('message', resolve));
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+/** One autocannon run from its own process (bench/load.mjs): { rps, p50, p99, errors }. */
+export function loadRun(options) {
+  return JSON.parse(execFileSync(process.execPath, [join(root, 'bench/load.mjs'), JSON.stringify(options)], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+}

@@ -1,11 +1,9 @@
 // Developer loop: one or more scenarios against the API (and the ceiling) on a seeded
 // PostgreSQL database, without the whole benchmark. BENCH_NODE_OPTIONS=--cpu-prof profiles the API.
 // node bench/probe.mjs [seconds] [scenario,...]   scenarios: me, rpc, key, users, projects, login, ceiling-me, ceiling-users, ceiling-login
-import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
-import { json, login, root, startApi, tempDir } from './lib.mjs';
+import { json, loadRun, login, startApi, startCeiling, tempDir } from './lib.mjs';
 import { seed } from './seed.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -23,14 +21,11 @@ if (!exists) {
 }
 await admin.end();
 
-const load = (target, request) =>
-  JSON.parse(execFileSync(process.execPath, [join(root, 'bench/load.mjs'), JSON.stringify({ url: target, connections: 50, duration: seconds, request })], { encoding: 'utf8' }));
+const load = (target, request) => loadRun({ url: target, connections: 50, duration: seconds, request });
 
 const api = await startApi({ AUTH_SECRET, PUBLIC_URL, DATABASE_URL: url, DATA_DIR: tempDir('monospace-probe-'), STORAGE_DRIVER: 'local', LOGIN_MAX_FAILURES: '10000' });
-const port = 17000 + Math.floor(Math.random() * 900);
-const ceiling = fork(join(root, 'bench/ceiling.mjs'), [], { env: { ...process.env, DATABASE_URL: url, AUTH_SECRET, PORT: String(port), ISSUER: PUBLIC_URL } });
-await new Promise((r) => ceiling.once('message', r));
-const ceilingUrl = `http://127.0.0.1:${port}`;
+const ceiling = await startCeiling({ databaseUrl: url, authSecret: AUTH_SECRET, issuer: PUBLIC_URL });
+const ceilingUrl = ceiling.url;
 try {
   const { accessToken } = await login(api.url);
   const bearer = { authorization: `Bearer ${accessToken}` };
@@ -55,6 +50,6 @@ try {
     console.log(`${name.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}`);
   }
 } finally {
-  ceiling.kill('SIGTERM');
+  ceiling.stop();
   await api.stop();
 }

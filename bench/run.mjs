@@ -2,13 +2,11 @@
 // ceiling (bare node:http + jose + pg doing the same minimal work) and the same handlers on
 // Express 5 (the floor our framework sets), driven by autocannon from separate processes; each
 // ratio pairs runs back to back. `--short` is CI's smoke run: seconds, not a measurement.
-import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { json, login, memoryOf, mib, root, startApi, tempDir } from './lib.mjs';
+import { json, loadRun, login, memoryOf, mib, startApi, startCeiling, tempDir } from './lib.mjs';
 import { seed } from './seed.mjs';
 
 const short = process.argv.includes('--short');
@@ -25,8 +23,7 @@ const PUBLIC_URL = 'http://bench.local';
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function load(url, scenario) {
-  const run = (duration) =>
-    JSON.parse(execFileSync(process.execPath, [join(root, 'bench/load.mjs'), JSON.stringify({ url, connections: CONNECTIONS, duration, ...scenario })], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  const run = (duration) => loadRun({ url, connections: CONNECTIONS, duration, ...scenario });
   if (!scenario.refreshTokens) run(WARMUP);
   return run(DURATION);
 }
@@ -50,13 +47,6 @@ async function createBenchDatabase() {
   };
 }
 
-async function startCeiling(databaseUrl, framework = 'node:http') {
-  const port = 17000 + Math.floor(Math.random() * 900);
-  const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET, PORT: String(port), ISSUER: PUBLIC_URL, CEILING_FRAMEWORK: framework };
-  const child = fork(join(root, 'bench/ceiling.mjs'), [], { env, stdio: 'inherit' });
-  await new Promise((resolve) => child.once('message', resolve));
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -166,9 +156,9 @@ async function main() {
       login: { method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'user1@bench.example', password: 'bench-user-password' }) },
     };
     // Both stay up for the whole run: the ceiling is measured again right before each API scenario.
-    const ceilingServer = await startCeiling(pgDb.url, 'node:http');
+    const ceilingServer = await startCeiling({ databaseUrl: pgDb.url, authSecret: AUTH_SECRET, issuer: PUBLIC_URL });
     servers.push(ceilingServer);
-    const floorServer = await startCeiling(pgDb.url, 'express');
+    const floorServer = await startCeiling({ databaseUrl: pgDb.url, authSecret: AUTH_SECRET, issuer: PUBLIC_URL, framework: 'express' });
     servers.push(floorServer);
     const ceilingRuns = { me: [], users: [], login: [] };
     references = {

@@ -40,8 +40,9 @@ function slicePieces(pieces: readonly Buffer[], from: number, to: number): Buffe
   return out;
 }
 
-/** The COPY tuple's start for one (file_id, seq, data) row; the data's bytes follow it. */
-function tupleHead(fileId: string, seq: number, size: number): Buffer {
+/** A whole binary COPY input of one (file_id, seq, data) row, the data's pieces among it as they are. */
+function copyRow(fileId: string, seq: number, pieces: readonly Buffer[]): Buffer[] {
+  const size = pieces.reduce((n, p) => n + p.length, 0);
   const tuple = Buffer.alloc(2 + 4 + 16 + 4 + 4 + 4);
   let at = tuple.writeInt16BE(3, 0);
   at = tuple.writeInt32BE(16, at);
@@ -49,10 +50,11 @@ function tupleHead(fileId: string, seq: number, size: number): Buffer {
   at = tuple.writeInt32BE(4, at);
   at = tuple.writeInt32BE(seq, at);
   tuple.writeInt32BE(size, at);
-  return tuple;
+  return [COPY_HEADER, tuple, ...pieces, COPY_TRAILER];
 }
 
-const sizeOf = (pieces: readonly Buffer[]) => pieces.reduce((n, p) => n + p.length, 0);
+const copyIn = (source: string) => `copy file_chunks (file_id, seq, data) from ${source} (format binary)`;
+const DELETE_FILE = 'delete from file_chunks where file_id = $1';
 
 /** COPY (select data … where one chunk) TO … (FORMAT binary). */
 function copyOutQuery(fileId: string, seq: number, target: string): string {
@@ -60,8 +62,9 @@ function copyOutQuery(fileId: string, seq: number, target: string): string {
   return `copy (select data from file_chunks where file_id = '${checkedUuid(fileId)}' and seq = ${seq}) to ${target} (format binary)`;
 }
 
-/** The data of the one row in a binary COPY output of `total` bytes, or undefined when it holds no row. */
-function dataOf(pieces: readonly Buffer[], total: number): Buffer[] | undefined {
+/** The data of the one row in a binary COPY output, or undefined when it holds no row. */
+function dataOf(pieces: readonly Buffer[]): Buffer[] | undefined {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
   const start = COPY_HEADER.length + TUPLE_HEAD;
   const end = total - COPY_TRAILER.length;
   return end < start ? undefined : slicePieces(pieces, start, end);
@@ -88,33 +91,27 @@ async function withClient<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Prom
 export function copyChunkStore(pool: pg.Pool): ChunkStore {
   return {
     write(fileId, seq, pieces) {
-      const tuple = tupleHead(fileId, seq, sizeOf(pieces));
+      const input = copyRow(fileId, seq, pieces);
       return withClient(pool, (client) => new Promise<void>((resolve, reject) => {
-        const stream = client.query(copyStreams.from('copy file_chunks (file_id, seq, data) from stdin (format binary)'));
+        const stream = client.query(copyStreams.from(copyIn('stdin')));
         stream.on('error', reject);
         stream.on('finish', () => resolve());
-        stream.write(COPY_HEADER);
-        stream.write(tuple);
-        for (const piece of pieces) stream.write(piece);
-        stream.end(COPY_TRAILER);
+        for (const piece of input) stream.write(piece);
+        stream.end();
       }));
     },
     read(fileId, seq) {
       const text = copyOutQuery(fileId, seq, 'stdout');
       return withClient(pool, (client) => new Promise<Buffer[] | undefined>((resolve, reject) => {
         const pieces: Buffer[] = [];
-        let total = 0;
         const stream = client.query(copyStreams.to(text));
-        stream.on('data', (piece: Buffer) => {
-          pieces.push(piece);
-          total += piece.length;
-        });
+        stream.on('data', (piece: Buffer) => pieces.push(piece));
         stream.on('error', reject);
-        stream.on('end', () => resolve(dataOf(pieces, total)));
+        stream.on('end', () => resolve(dataOf(pieces)));
       }));
     },
     async removeAll(fileId) {
-      await pool.query('delete from file_chunks where file_id = $1', [fileId]);
+      await pool.query(DELETE_FILE, [checkedUuid(fileId)]);
     },
   };
 }
@@ -126,17 +123,16 @@ export function copyChunkStore(pool: pg.Pool): ChunkStore {
 export function pgliteChunkStore(pglite: PGlite): ChunkStore {
   return {
     async write(fileId, seq, pieces) {
-      const blob = new Blob([COPY_HEADER, tupleHead(fileId, seq, sizeOf(pieces)), ...pieces, COPY_TRAILER]);
-      await pglite.query(`copy file_chunks (file_id, seq, data) from '/dev/blob' (format binary)`, [], { blob });
+      await pglite.query(copyIn(`'/dev/blob'`), [], { blob: new Blob(copyRow(fileId, seq, pieces)) });
     },
     async read(fileId, seq) {
       const { blob } = await pglite.query(copyOutQuery(fileId, seq, `'/dev/blob'`));
       if (!blob) throw new Error('PGlite returned no COPY output');
       const bytes = Buffer.from(await blob.arrayBuffer());
-      return dataOf([bytes], bytes.length);
+      return dataOf([bytes]);
     },
     async removeAll(fileId) {
-      await pglite.query('delete from file_chunks where file_id = $1', [checkedUuid(fileId)]);
+      await pglite.query(DELETE_FILE, [checkedUuid(fileId)]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import contentDisposition from 'content-disposition';
+import parseRange from 'range-parser';
 import { TRPCError } from '@trpc/server';
 import { AppError, assertEntitled, authenticate, getFile, newUploadId, recordUpload, toErrorBody, type Context, type Logger, type RouterDeps } from '@monospace/router';
 import { sendError } from './errors.js';
@@ -127,8 +128,7 @@ export function assetRoutes(deps: RouterDeps, logger: Logger, maxUploadBytes: nu
         return;
       }
       const rangeHeader = requestedRange(req, file.size, res.get('ETag')!, new Date(file.createdAt));
-      if (rangeHeader !== undefined) req.headers.range = rangeHeader;
-      const ranges = rangeHeader !== undefined ? req.range(file.size, { combine: true }) : undefined;
+      const ranges = rangeHeader !== undefined ? parseRange(file.size, rangeHeader, { combine: true }) : undefined;
       if (ranges === -1) {
         // The error is JSON: none of the file's own headers apply to it.
         for (const header of ['Content-Disposition', 'Content-Type', 'ETag', 'Last-Modified']) res.removeHeader(header);

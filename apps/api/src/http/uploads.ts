@@ -18,8 +18,8 @@ const MAX_TITLE = 500;
 /** The client's filename without any path, control characters or excess length; never a storage path. */
 export function cleanFilename(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   // Control characters, and the bidirectional overrides that make `\u202Eexe.txt` read as `txt.exe`.
+  // eslint-disable-next-line no-control-regex
   const cleaned = base.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 255);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }
@@ -97,15 +97,12 @@ export function receiveUpload(req: Request, storage: Storage, key: string, maxBy
 
     parser.on('file', (name, stream, info) => {
       files++;
-      if (failure) {
-        // Refused already (a bad field came first): read past this part, store nothing.
+      if (failure || name !== 'file' || files > 1) {
+        // A part we drop (also any part after a refusal): read past it, store nothing;
+        // its errors are the body's, reported once by the parser.
         stream.on('error', () => {});
         stream.resume();
-        return;
-      }
-      if (name !== 'file' || files > 1) {
-        stream.on('error', () => {}); // a part we drop: its errors are the body's, reported once by the parser
-        stream.resume();
+        if (failure) return;
         fail(bad(files > 1 ? 'Exactly one file part is allowed' : `Unexpected file part "${name}": send it as "file"`));
         return;
       }

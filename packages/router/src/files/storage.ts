@@ -56,7 +56,7 @@ export function databaseStorage(chunks: ChunkStore): Storage {
   return {
     async write(key, body) {
       let seq = 0;
-      let pending: Buffer[] = [];
+      const pending: Buffer[] = [];
       let pendingBytes = 0;
       // The chunk being written when the body fails must land before the cleanup runs, or it would outlive it.
       let writing: Promise<void> = Promise.resolve();
@@ -93,7 +93,6 @@ export function databaseStorage(chunks: ChunkStore): Storage {
           }),
         );
       } catch (error) {
-        pending = [];
         await writing.catch(() => {});
         await chunks.removeAll(key);
         throw error;
